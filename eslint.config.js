@@ -1,0 +1,32 @@
+// ESLint flat config. The import rules make the architecture mechanical:
+// core is pure (no runtime, ui, onnxruntime, comlink, DOM); runtime never imports ui.
+import tseslint from 'typescript-eslint';
+
+const banned = (groups) => ['error', { patterns: groups.map((g) => ({ group: g.group, message: g.message })) }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'assembly/**', 'training/**', 'runs/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': banned([
+        { group: ['**/runtime/**', '**/ui/**', '**/workers/**', '**/sw/**', '**/cli/**'], message: 'src/core stays pure: it imports nothing outside core.' },
+        { group: ['onnxruntime-*', 'comlink', 'comlink/*', 'node:*'], message: 'src/core has no I/O dependencies.' },
+      ]),
+    },
+  },
+  {
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': banned([
+        { group: ['**/ui/**', '**/workers/**'], message: 'runtime sits below workers and ui.' },
+      ]),
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+);

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Every test: unit (Node), training (PyTorch), browser (headless Chromium on the built app).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system-deps.sh
+npm run build
+npx vitest run "$@"

@@ -1,0 +1,119 @@
+"""A small DDPM U-Net predicting ε (Ho et al. 2020): ResNet blocks with GroupNorm
+and SiLU, a sinusoidal timestep embedding added in every block, and a class
+embedding with an extra null class for classifier-free guidance."""
+import math
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+def timestep_embedding(t, dim):
+    """Sinusoidal embedding of integer timesteps (Vaswani et al. 2017, as in DDPM)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.sin(args), torch.cos(args)], dim=1)
+
+
+def norm(ch):
+    return nn.GroupNorm(min(8, ch), ch)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, emb_dim, dropout=0.0):
+        super().__init__()
+        self.norm1 = norm(cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
+        self.emb = nn.Linear(emb_dim, cout)
+        self.norm2 = norm(cout)
+        self.drop = nn.Dropout(dropout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+
+    def forward(self, x, emb):
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = h + self.emb(F.silu(emb))[:, :, None, None]
+        h = self.conv2(self.drop(F.silu(self.norm2(h))))
+        return h + self.skip(x)
+
+
+class Attention(nn.Module):
+    """Single-head self-attention over the spatial positions of the lowest level."""
+
+    def __init__(self, ch):
+        super().__init__()
+        self.norm = norm(ch)
+        self.qkv = nn.Conv2d(ch, ch * 3, 1)
+        self.out = nn.Conv2d(ch, ch, 1)
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(b, 3, c, h * w).unbind(1)
+        attn = torch.softmax(torch.einsum("bci,bcj->bij", q, k) / math.sqrt(c), dim=-1)
+        y = torch.einsum("bij,bcj->bci", attn, v).reshape(b, c, h, w)
+        return x + self.out(y)
+
+
+class UNet(nn.Module):
+    """Levels at 28, 14, 7 px for 28×28 inputs; `mults` scales `base` per level."""
+
+    def __init__(self, in_ch=1, base=32, mults=(1, 2, 2), blocks=1, num_classes=10, dropout=0.0, attn=True):
+        super().__init__()
+        self.num_classes = num_classes
+        self.base = base
+        emb_dim = base * 4
+        self.time_mlp = nn.Sequential(nn.Linear(base, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
+        # index num_classes is the null label used for the unconditional branch
+        self.label_emb = nn.Embedding(num_classes + 1, emb_dim) if num_classes > 0 else None
+        self.inp = nn.Conv2d(in_ch, base, 3, padding=1)
+        chans = [base * m for m in mults]
+        self.down = nn.ModuleList()
+        skips = [base]
+        ch = base
+        for i, c in enumerate(chans):
+            for _ in range(blocks):
+                self.down.append(ResBlock(ch, c, emb_dim, dropout))
+                ch = c
+                skips.append(ch)
+            if i < len(chans) - 1:
+                self.down.append(nn.Conv2d(ch, ch, 3, stride=2, padding=1))
+                skips.append(ch)
+        self.mid1 = ResBlock(ch, ch, emb_dim, dropout)
+        self.mid_attn = Attention(ch) if attn else nn.Identity()
+        self.mid2 = ResBlock(ch, ch, emb_dim, dropout)
+        self.up = nn.ModuleList()
+        for i, c in reversed(list(enumerate(chans))):
+            for _ in range(blocks + 1):
+                self.up.append(ResBlock(ch + skips.pop(), c, emb_dim, dropout))
+                ch = c
+            if i > 0:
+                self.up.append(nn.Upsample(scale_factor=2, mode="nearest"))
+                self.up.append(nn.Conv2d(ch, ch, 3, padding=1))
+        self.out_norm = norm(ch)
+        self.out = nn.Conv2d(ch, in_ch, 3, padding=1)
+
+    def forward(self, x, t, y=None):
+        emb = self.time_mlp(timestep_embedding(t, self.base))
+        if self.label_emb is not None:
+            if y is None:
+                y = torch.full((x.shape[0],), self.num_classes, dtype=torch.long, device=x.device)
+            emb = emb + self.label_emb(y)
+        h = self.inp(x)
+        hs = [h]
+        for m in self.down:
+            h = m(h, emb) if isinstance(m, ResBlock) else m(h)
+            hs.append(h)
+        h = self.mid2(self.mid_attn(self.mid1(h, emb)), emb)
+        pending_upsample = False
+        for m in self.up:
+            if isinstance(m, ResBlock):
+                skip = hs.pop()
+                if skip.shape[-1] != h.shape[-1]:
+                    # 7 -> 14 -> 28: nearest upsampling of odd sizes needs no crop here,
+                    # but 28 -> 14 -> 7 stride-2 convs keep sizes exact.
+                    raise RuntimeError(f"skip {tuple(skip.shape)} vs {tuple(h.shape)}")
+                h = m(torch.cat([h, skip], dim=1), emb)
+            else:
+                h = m(h)
+        return self.out(F.silu(self.out_norm(h)))
