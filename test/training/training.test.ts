@@ -23,6 +23,11 @@ function readLog(out: string): { step: number; loss: number }[] {
 }
 
 describe('training', () => {
+  it('passes the Python unit tests of the evaluation math', () => {
+    const out = execFileSync(PY, ['-m', 'unittest', 'discover', '-s', 'training/tests'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe('');
+  });
+
   const single = join(dir, 'single');
 
   it('smoke-trains a few steps, logs finite losses and checkpoints', () => {

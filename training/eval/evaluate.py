@@ -1,0 +1,134 @@
+"""Quality gate for a trained denoiser: class agreement and a domain Fréchet
+distance for each (sampler, steps, guidance) setting, plus a 10×10 sample grid.
+
+python3 training/eval/evaluate.py --ckpt runs/fashion/checkpoint.pt \
+    --classifier runs/classifier.pt --out runs/eval
+
+Results accumulate in OUT/results.json (a finished setting is not run again),
+grids go to OUT/grid-<setting>.png, and OUT/results.md holds the table."""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
+import data  # noqa: E402
+import classifier as clf  # noqa: E402
+from diffusion import Schedule, sample  # noqa: E402
+from export import load_ema  # noqa: E402
+
+# (sampler, steps) × guidance, as the quality gate defines them.
+SETTINGS = [(s, n, w) for (s, n) in [("dpmpp-2m", 10), ("dpmpp-2m", 20), ("ddim", 50), ("ddpm", 1000)]
+            for w in (0.0, 1.0, 3.0)]
+
+
+def frechet(f1, f2):
+    """Fréchet distance between Gaussians fitted to two feature sets (as FID computes it)."""
+    mu1, mu2 = f1.mean(0), f2.mean(0)
+    s1, s2 = np.cov(f1, rowvar=False), np.cov(f2, rowvar=False)
+    # Tr sqrt(S1 S2) = Tr sqrt(A S2 A) with A = S1^{1/2}, which is symmetric PSD.
+    w1, v1 = np.linalg.eigh(s1)
+    a = (v1 * np.sqrt(np.clip(w1, 0, None))) @ v1.T
+    w = np.linalg.eigvalsh(a @ s2 @ a)
+    return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.sqrt(np.clip(w, 0, None)).sum())
+
+
+def grid_png(images, path, rows=10, cols=10):
+    """images: N×1×28×28 in [-1, 1], laid out row-major (one class per row)."""
+    x = ((images[: rows * cols].clamp(-1, 1) + 1) * 127.5).round().byte().numpy()[:, 0]
+    g = np.ones((rows * 30 + 2, cols * 30 + 2), dtype=np.uint8) * 255
+    for i, im in enumerate(x):
+        r, c = divmod(i, cols)
+        g[2 + r * 30: 2 + r * 30 + 28, 2 + c * 30: 2 + c * 30 + 28] = im
+    Image.fromarray(g).resize((g.shape[1] * 2, g.shape[0] * 2), Image.NEAREST).save(path)
+
+
+def key(s, n, w):
+    return f"{s}-{n}-w{w:g}"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt", required=True)
+    p.add_argument("--classifier", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--n", type=int, default=1000, help="samples per setting (a multiple of 10)")
+    p.add_argument("--n-ddpm", type=int, default=None, help="samples for the 1000-step DDPM settings")
+    p.add_argument("--only", default="", help="comma-separated setting keys to run, e.g. dpmpp-2m-20-w3")
+    p.add_argument("--batch", type=int, default=250)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data", default=data.DEFAULT_DIR)
+    a = p.parse_args(argv)
+    torch.set_num_threads(os.cpu_count() or 1)
+    os.makedirs(a.out, exist_ok=True)
+    res_path = os.path.join(a.out, "results.json")
+    results = json.load(open(res_path)) if os.path.exists(res_path) else {}
+
+    judge = clf.load(a.classifier)
+    xt, yt = (torch.from_numpy(v) for v in data.load("test", a.data))
+    logits, test_feats = clf.predict(judge, xt)
+    test_feats = test_feats.numpy().astype(np.float64)
+    results["classifier_test_accuracy"] = (logits.argmax(1) == yt).float().mean().item()
+    xr, _ = data.load("train", a.data)
+    rng = np.random.default_rng(a.seed)
+    for n in sorted({a.n, a.n_ddpm or a.n}):
+        real = torch.from_numpy(xr[rng.choice(len(xr), n, replace=False)])
+        results[f"floor_real_train_{n}"] = frechet(clf.predict(judge, real)[1].numpy().astype(np.float64), test_feats)
+
+    model, ck = load_ema(a.ckpt)
+    results["train_steps"] = ck["step"]
+    sched = Schedule(ck["args"]["schedule"], ck["args"]["beta_start"], ck["args"]["beta_end"], ck["args"]["T"])
+    only = set(filter(None, a.only.split(",")))
+    for s, steps, w in SETTINGS:
+        k = key(s, steps, w)
+        n = a.n_ddpm if (s == "ddpm" and a.n_ddpm) else a.n
+        if (only and k not in only) or (k in results and results[k]["n"] == n):
+            continue
+        labels = torch.arange(10).repeat_interleave(n // 10)
+        gen = torch.Generator().manual_seed(a.seed)
+        t0 = time.time()
+        xs = []
+        for i in range(0, n, a.batch):
+            lab = labels[i:i + a.batch]
+            xs.append(sample(model, sched, (len(lab), 1, 28, 28), lab, w, 10, sampler=s, steps=steps,
+                             eta=0.0, spacing="trailing", generator=gen))
+        x = torch.cat(xs)
+        lg, feats = clf.predict(judge, x)
+        results[k] = {
+            "sampler": s, "steps": steps, "guidance": w, "n": n,
+            "class_agreement": (lg.argmax(1) == labels).float().mean().item(),
+            "frechet": frechet(feats.numpy().astype(np.float64), test_feats),
+            "seconds": time.time() - t0,
+        }
+        per_class = n // 10
+        order = torch.cat([torch.arange(c * per_class, c * per_class + 10) for c in range(10)])
+        grid_png(x[order], os.path.join(a.out, f"grid-{k}.png"))
+        json.dump(results, open(res_path, "w"), indent=2)
+        print(json.dumps({k: results[k]}), flush=True)
+    json.dump(results, open(res_path, "w"), indent=2)
+    write_table(results, os.path.join(a.out, "results.md"))
+
+
+def write_table(results, path):
+    lines = ["| sampler | steps | guidance w | samples | class agreement | Fréchet distance | time (s) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for s, steps, w in SETTINGS:
+        r = results.get(key(s, steps, w))
+        if r:
+            lines.append(f"| {s} | {steps} | {w:g} | {r['n']} | {100 * r['class_agreement']:.1f} % | "
+                         f"{r['frechet']:.2f} | {r['seconds']:.0f} |")
+    floors = [f"{k.split('_')[-1]} real training images: {v:.2f}" for k, v in results.items() if k.startswith("floor_")]
+    lines += ["", f"Classifier test accuracy: {100 * results['classifier_test_accuracy']:.2f} %.",
+              "Floor (Fréchet distance of real images to the test set): " + "; ".join(floors) + "."]
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
