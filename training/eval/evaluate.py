@@ -108,8 +108,9 @@ def main(argv=None):
             "seconds": time.time() - t0,
         }
         per_class = n // 10
-        order = torch.cat([torch.arange(c * per_class, c * per_class + 10) for c in range(10)])
-        grid_png(x[order], os.path.join(a.out, f"grid-{k}.png"))
+        shown = min(10, per_class)
+        order = torch.cat([torch.arange(c * per_class, c * per_class + shown) for c in range(10)])
+        grid_png(x[order], os.path.join(a.out, f"grid-{k}.png"), cols=shown)
         json.dump(results, open(res_path, "w"), indent=2)
         print(json.dumps({k: results[k]}), flush=True)
     json.dump(results, open(res_path, "w"), indent=2)
