@@ -1,0 +1,242 @@
+/**
+ * The model package's description (model.json, see DESIGN.md "The model
+ * package") and its validation. `validateManifest` is the only way a manifest
+ * enters the app: it accepts parsed JSON and returns a typed copy, or
+ * throws a ManifestError naming the field, what it must be, and what it was.
+ */
+import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types.ts';
+
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
+export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
+export const CONDITIONING_KINDS = ['class', 'none'] as const;
+export const TIMESTEP_TYPES = ['int64', 'int32', 'float32'] as const;
+export type TimestepType = (typeof TIMESTEP_TYPES)[number];
+
+export interface ImageSpec extends ImageShape {
+  /** Pixel range the model was trained on; only [-1, 1] is supported. */
+  range: [number, number];
+}
+
+export interface ClassConditioning {
+  kind: 'class';
+  labels: string[];
+  /** The label fed for the unconditional branch of classifier-free guidance. */
+  nullLabel: number;
+  defaultGuidance: number;
+}
+
+export type Conditioning = ClassConditioning | { kind: 'none' };
+
+/** Names of the ONNX model's tensors. `label` is required when conditioning is 'class'. */
+export interface ModelIo {
+  sample: string;
+  timestep: string;
+  label?: string;
+  output: string;
+  timestepType: TimestepType;
+}
+
+export interface ModelFile {
+  /** Path of the .onnx file relative to model.json. */
+  path: string;
+  /** Size in bytes; checked when given (> 0). */
+  bytes?: number;
+  /** Lower-case hex SHA-256 of the file; checked when given. */
+  sha256?: string;
+}
+
+export interface ModelManifest {
+  id: string;
+  name: string;
+  license: string;
+  description?: string;
+  image: ImageSpec;
+  schedule: ScheduleSpec;
+  prediction: Prediction;
+  conditioning: Conditioning;
+  io: ModelIo;
+  file: ModelFile;
+}
+
+export class ManifestError extends Error {
+  /** Dotted path of the offending field, e.g. "schedule.kind". */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`model.json: ${message}`);
+    this.name = 'ManifestError';
+    this.field = field;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function fail(field: string, want: string, got: unknown): never {
+  throw new ManifestError(field, `"${field}" must be ${want} (got ${show(got)})`);
+}
+
+function object(parent: Json, key: string, path: string): Json {
+  const v = parent[key];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
+  return v as Json;
+}
+
+function string(parent: Json, key: string, path: string): string {
+  const v = parent[key];
+  if (typeof v !== 'string' || v.trim() === '') fail(path, 'a non-empty string', v);
+  return v;
+}
+
+function optionalString(parent: Json, key: string, path: string): string | undefined {
+  return parent[key] === undefined ? undefined : string(parent, key, path);
+}
+
+function oneOf<T extends string>(parent: Json, key: string, path: string, valid: readonly T[]): T {
+  const v = parent[key];
+  if (typeof v !== 'string' || !(valid as readonly string[]).includes(v)) fail(path, `one of ${valid.join(', ')}`, v);
+  return v as T;
+}
+
+function integer(parent: Json, key: string, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = parent[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    fail(path, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`, v);
+  }
+  return v;
+}
+
+function finite(parent: Json, key: string, path: string): number {
+  const v = parent[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'a finite number', v);
+  return v;
+}
+
+function validateImage(root: Json): ImageSpec {
+  const image = object(root, 'image', 'image');
+  const channels = integer(image, 'channels', 'image.channels', 1, 4);
+  const height = integer(image, 'height', 'image.height', 1, 4096);
+  const width = integer(image, 'width', 'image.width', 1, 4096);
+  const range = image.range;
+  if (!Array.isArray(range) || range.length !== 2 || range[0] !== -1 || range[1] !== 1) {
+    fail('image.range', '[-1, 1] (the only data range the sampler supports)', range);
+  }
+  return { channels, height, width, range: [-1, 1] };
+}
+
+function validateSchedule(root: Json): ScheduleSpec {
+  const s = object(root, 'schedule', 'schedule');
+  const kind = oneOf(s, 'kind', 'schedule.kind', SCHEDULE_KINDS);
+  const betaStart = finite(s, 'betaStart', 'schedule.betaStart');
+  const betaEnd = finite(s, 'betaEnd', 'schedule.betaEnd');
+  const trainSteps = integer(s, 'trainSteps', 'schedule.trainSteps', 2, 100_000);
+  if (!(betaStart > 0 && betaStart < 1)) fail('schedule.betaStart', 'a number in (0, 1)', betaStart);
+  if (!(betaEnd > 0 && betaEnd < 1)) fail('schedule.betaEnd', 'a number in (0, 1)', betaEnd);
+  if (betaEnd < betaStart) fail('schedule.betaEnd', `≥ schedule.betaStart (${betaStart})`, betaEnd);
+  return { kind, betaStart, betaEnd, trainSteps };
+}
+
+function validateConditioning(root: Json): Conditioning {
+  const c = object(root, 'conditioning', 'conditioning');
+  const kind = oneOf(c, 'kind', 'conditioning.kind', CONDITIONING_KINDS);
+  if (kind === 'none') return { kind };
+  const labels = c.labels;
+  if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string' && l.trim() !== '')) {
+    fail('conditioning.labels', 'a non-empty array of non-empty strings', labels);
+  }
+  const names = labels as string[];
+  const lower = names.map((l) => l.toLowerCase());
+  const dup = lower.find((l, i) => lower.indexOf(l) !== i);
+  if (dup !== undefined) fail('conditioning.labels', 'an array of distinct names', dup);
+  const nullLabel = integer(c, 'nullLabel', 'conditioning.nullLabel', 0);
+  if (nullLabel < names.length) {
+    fail('conditioning.nullLabel', `an integer ≥ ${names.length} (not one of the ${names.length} class labels)`, nullLabel);
+  }
+  const defaultGuidance = c.defaultGuidance === undefined ? 1 : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
+  if (defaultGuidance < 0) fail('conditioning.defaultGuidance', 'a number ≥ 0', defaultGuidance);
+  return { kind, labels: [...names], nullLabel, defaultGuidance };
+}
+
+function validateIo(root: Json, conditioning: Conditioning): ModelIo {
+  const io = object(root, 'io', 'io');
+  const sample = string(io, 'sample', 'io.sample');
+  const timestep = string(io, 'timestep', 'io.timestep');
+  const output = string(io, 'output', 'io.output');
+  const label = optionalString(io, 'label', 'io.label');
+  const timestepType = io.timestepType === undefined ? 'int64' : oneOf(io, 'timestepType', 'io.timestepType', TIMESTEP_TYPES);
+  if (conditioning.kind === 'class' && label === undefined) {
+    fail('io.label', 'the name of the label input (conditioning.kind is "class")', undefined);
+  }
+  const inputs = [sample, timestep, ...(label === undefined ? [] : [label])];
+  if (new Set(inputs).size !== inputs.length) fail('io', 'distinct names for sample, timestep and label', inputs);
+  return label === undefined || conditioning.kind === 'none'
+    ? { sample, timestep, output, timestepType }
+    : { sample, timestep, label, output, timestepType };
+}
+
+function validateFile(root: Json): ModelFile {
+  const f = object(root, 'file', 'file');
+  const path = string(f, 'path', 'file.path');
+  if (path.startsWith('/') || path.split('/').includes('..') || /^[a-z]+:/i.test(path)) {
+    fail('file.path', 'a relative path inside the model folder', path);
+  }
+  const file: ModelFile = { path };
+  if (f.bytes !== undefined && f.bytes !== 0) file.bytes = integer(f, 'bytes', 'file.bytes', 1);
+  if (f.sha256 !== undefined && f.sha256 !== '') {
+    const sha = f.sha256;
+    if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) fail('file.sha256', '64 hexadecimal digits', sha);
+    file.sha256 = sha.toLowerCase();
+  }
+  return file;
+}
+
+/** Checks parsed model.json and returns it typed; throws ManifestError naming the first bad field. */
+export function validateManifest(json: unknown): ModelManifest {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ManifestError('', `the file must hold a JSON object (got ${show(json)})`);
+  }
+  const root = json as Json;
+  const id = string(root, 'id', 'id');
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) fail('id', 'letters, digits, ".", "_" or "-", starting with a letter or digit', id);
+  const conditioning = validateConditioning(root);
+  const manifest: ModelManifest = {
+    id,
+    name: string(root, 'name', 'name'),
+    license: string(root, 'license', 'license'),
+    image: validateImage(root),
+    schedule: validateSchedule(root),
+    prediction: oneOf(root, 'prediction', 'prediction', PREDICTIONS),
+    conditioning,
+    io: validateIo(root, conditioning),
+    file: validateFile(root),
+  };
+  const description = optionalString(root, 'description', 'description');
+  if (description !== undefined) manifest.description = description;
+  return manifest;
+}
+
+const simplify = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Index of a class by name or by number; undefined when unknown. Names match
+ * ignoring case and punctuation, whole or by a "/"-separated part:
+ * "sneaker", "ankle-boot", "t-shirt" and "T-shirt/top" all resolve.
+ */
+export function findLabel(conditioning: Conditioning, nameOrIndex: string): number | undefined {
+  if (conditioning.kind !== 'class') return undefined;
+  const trimmed = nameOrIndex.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const i = Number(trimmed);
+    return i < conditioning.labels.length ? i : undefined;
+  }
+  const wanted = simplify(trimmed);
+  if (wanted === '') return undefined;
+  const whole = conditioning.labels.findIndex((l) => simplify(l) === wanted);
+  if (whole >= 0) return whole;
+  const part = conditioning.labels.findIndex((l) => l.split('/').some((p) => simplify(p) === wanted));
+  return part >= 0 ? part : undefined;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findLabel, ManifestError, validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
+
+const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<string, unknown>;
+
+/** A deep copy of the shipped manifest with one field replaced (undefined deletes it). */
+function withField(path: string, value: unknown): unknown {
+  const copy = structuredClone(shipped);
+  const keys = path.split('.');
+  let node = copy as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+  const last = keys[keys.length - 1]!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+function errorOf(json: unknown): ManifestError {
+  try {
+    validateManifest(json);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ManifestError);
+    return e as ManifestError;
+  }
+  throw new Error('validateManifest accepted a bad manifest');
+}
+
+describe('validateManifest', () => {
+  it('accepts the shipped fashion-28 manifest and types it', () => {
+    const m: ModelManifest = validateManifest(shipped);
+    expect(m.id).toBe('fashion-28');
+    expect(m.image).toEqual({ channels: 1, height: 28, width: 28, range: [-1, 1] });
+    expect(m.conditioning.kind).toBe('class');
+    expect(m.io).toEqual({ sample: 'x', timestep: 't', label: 'y', output: 'eps', timestepType: 'int64' });
+    expect(m.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['prediction', 'eps', /"prediction" must be one of epsilon, v, sample \(got "eps"\)/],
+    ['schedule.kind', 'quadratic', /"schedule.kind" must be one of linear, scaled-linear, cosine/],
+    ['conditioning.kind', 'text', /"conditioning.kind" must be one of class, none/],
+    ['io.timestepType', 'int8', /"io.timestepType" must be one of int64, int32, float32/],
+    ['image.channels', 0, /"image.channels" must be an integer in 1..4 \(got 0\)/],
+    ['image.height', 28.5, /"image.height" must be an integer/],
+    ['image.range', [0, 1], /"image.range" must be \[-1, 1\]/],
+    ['schedule.betaEnd', 0.00001, /"schedule.betaEnd" must be ≥ schedule.betaStart/],
+    ['schedule.trainSteps', '1000', /"schedule.trainSteps" must be an integer/],
+    ['conditioning.nullLabel', 3, /"conditioning.nullLabel" must be an integer ≥ 10/],
+    ['conditioning.labels', [], /"conditioning.labels" must be a non-empty array/],
+    ['io.label', undefined, /"io.label" must be the name of the label input/],
+    ['io.sample', '', /"io.sample" must be a non-empty string/],
+    ['file.sha256', 'abc', /"file.sha256" must be 64 hexadecimal digits/],
+    ['file.path', '../../etc/passwd', /"file.path" must be a relative path/],
+    ['file', undefined, /"file" must be an object \(got nothing\)/],
+    ['id', 'has space', /"id" must be letters, digits/],
+  ])('names the field when %s is %j', (field, value, message) => {
+    const e = errorOf(withField(field, value));
+    expect(e.field).toBe(field);
+    expect(e.message).toMatch(message);
+  });
+
+  it('refuses input that is not an object', () => {
+    expect(errorOf([1, 2]).message).toMatch(/must hold a JSON object/);
+    expect(errorOf(null).message).toMatch(/must hold a JSON object/);
+  });
+
+  it('accepts an unconditional model without io.label and drops the class fields', () => {
+    const json = withField('conditioning', { kind: 'none' }) as Record<string, Record<string, unknown>>;
+    delete json.io!.label;
+    const m = validateManifest(json);
+    expect(m.conditioning).toEqual({ kind: 'none' });
+    expect(m.io.label).toBeUndefined();
+  });
+
+  it('treats file.bytes 0 and an empty sha256 as "not given"', () => {
+    const json = withField('file', { path: 'model.onnx', bytes: 0, sha256: '' });
+    expect(validateManifest(json).file).toEqual({ path: 'model.onnx' });
+  });
+});
+
+describe('findLabel', () => {
+  const { conditioning } = validateManifest(shipped);
+  it.each([
+    ['sneaker', 7],
+    ['Sneaker', 7],
+    ['ankle-boot', 9],
+    ['ankle boot', 9],
+    ['t-shirt', 0],
+    ['T-shirt/top', 0],
+    ['3', 3],
+  ])('resolves %s', (name, index) => expect(findLabel(conditioning, name)).toBe(index));
+  it.each(['boots', '10', '', 'hat'])('returns undefined for %j', (name) => expect(findLabel(conditioning, name)).toBeUndefined());
+});
