@@ -39,10 +39,10 @@ export interface ModelIo {
 export interface ModelFile {
   /** Path of the .onnx file relative to model.json. */
   path: string;
-  /** Size in bytes; checked when given (> 0). */
-  bytes?: number;
-  /** Lower-case hex SHA-256 of the file; checked when given. */
-  sha256?: string;
+  /** Size in bytes; 0 when not given. Checked when > 0. */
+  bytes: number;
+  /** Lower-case hex SHA-256 of the file; '' when not given. Checked when given. */
+  sha256: string;
 }
 
 export interface ModelManifest {
@@ -184,14 +184,12 @@ function validateFile(root: Json): ModelFile {
   if (path.startsWith('/') || path.split('/').includes('..') || /^[a-z]+:/i.test(path)) {
     fail('file.path', 'a relative path inside the model folder', path);
   }
-  const file: ModelFile = { path };
-  if (f.bytes !== undefined && f.bytes !== 0) file.bytes = integer(f, 'bytes', 'file.bytes', 1);
-  if (f.sha256 !== undefined && f.sha256 !== '') {
-    const sha = f.sha256;
-    if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) fail('file.sha256', '64 hexadecimal digits', sha);
-    file.sha256 = sha.toLowerCase();
+  const bytes = f.bytes === undefined ? 0 : integer(f, 'bytes', 'file.bytes', 0);
+  const sha = f.sha256 ?? '';
+  if (typeof sha !== 'string' || (sha !== '' && !/^[0-9a-fA-F]{64}$/.test(sha))) {
+    fail('file.sha256', '64 hexadecimal digits, or "" when not given', sha);
   }
-  return file;
+  return { path, bytes, sha256: sha.toLowerCase() };
 }
 
 /** Checks parsed model.json and returns it typed; throws ManifestError naming the first bad field. */

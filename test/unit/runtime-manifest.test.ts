@@ -51,6 +51,7 @@ describe('validateManifest', () => {
     ['io.label', undefined, /"io.label" must be the name of the label input/],
     ['io.sample', '', /"io.sample" must be a non-empty string/],
     ['file.sha256', 'abc', /"file.sha256" must be 64 hexadecimal digits/],
+    ['file.bytes', -5, /"file.bytes" must be an integer ≥ 0/],
     ['file.path', '../../etc/passwd', /"file.path" must be a relative path/],
     ['file', undefined, /"file" must be an object \(got nothing\)/],
     ['id', 'has space', /"id" must be letters, digits/],
@@ -73,9 +74,9 @@ describe('validateManifest', () => {
     expect(m.io.label).toBeUndefined();
   });
 
-  it('treats file.bytes 0 and an empty sha256 as "not given"', () => {
-    const json = withField('file', { path: 'model.onnx', bytes: 0, sha256: '' });
-    expect(validateManifest(json).file).toEqual({ path: 'model.onnx' });
+  it('reads a missing file.bytes / file.sha256 as 0 / "" (not given)', () => {
+    const json = withField('file', { path: 'model.onnx' });
+    expect(validateManifest(json).file).toEqual({ path: 'model.onnx', bytes: 0, sha256: '' });
   });
 });
 
