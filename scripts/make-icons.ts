@@ -5,7 +5,19 @@
  *   node --import tsx scripts/make-icons.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
+
+/** The part of pngjs (untyped) these scripts use. */
+interface PngImage {
+  data: Buffer;
+}
+interface PngModule {
+  PNG: {
+    new (opts: { width: number; height: number; colorType?: number; inputColorType?: number; bitDepth?: number }): PngImage;
+    sync: { write(png: PngImage, opts?: { colorType?: number; inputColorType?: number }): Buffer };
+  };
+}
+const { PNG } = createRequire(import.meta.url)('pngjs') as PngModule;
 
 const BG: [number, number, number] = [20, 18, 31];
 const FG: [number, number, number] = [160, 140, 255];

@@ -1,0 +1,93 @@
+/**
+ * The Diffusion explorer: at t = T the histogram of x_t matches N(0, 1)
+ * (closed form and Markov chain), at t = 0 it is the data's; the schedule
+ * plot is drawn; "denoise from here" runs img2img and fills the filmstrip.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { foreignRequests, launchApp, openInstalled, screenshot, serveApp, smallRun, type AppBrowser, type AppServer } from './app-helpers.ts';
+
+async function statsAt(page: Page, t: number): Promise<{ mean: number; std: number }> {
+  await page.getByTestId('t-slider').fill(String(t));
+  await page.waitForSelector(`[data-testid="hist-stats"][data-t="${t}"]`, { state: 'attached' });
+  return page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="hist-stats"]');
+    return { mean: Number(el?.dataset.mean), std: Number(el?.dataset.std) };
+  });
+}
+
+/** How many pixels of a canvas differ from its top-left pixel: 0 for an empty plot. */
+async function inkOf(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const c = document.querySelector<HTMLCanvasElement>(sel);
+    const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    if (!d) return 0;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] !== 0) n++;
+    return n;
+  }, selector);
+}
+
+describe('Diffusion explorer', () => {
+  let server: AppServer;
+  let browser: AppBrowser;
+
+  beforeAll(async () => {
+    server = await serveApp();
+    browser = await launchApp({ webgpu: false });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the forward process reaching N(0, 1) and denoises from t', async () => {
+    const { page } = browser;
+    await openInstalled(page, server.url);
+    await smallRun(page, 6, 1);
+    await page.getByTestId('tab-explore').click();
+    await page.getByRole('radio', { name: 'Trouser' }).click();
+    expect(await page.getByRole('radio', { name: 'Trouser' }).getAttribute('aria-checked')).toBe('true');
+
+    const T = Number(await page.getByTestId('t-slider').getAttribute('max'));
+    expect(T).toBe(1000);
+
+    // t = 0: the data itself, mostly black background (−1), far from N(0, 1).
+    const data = await statsAt(page, 0);
+    expect(data.mean).toBeLessThan(-0.3);
+
+    // t = T, closed form: x_T ~ N(0, I). 784 pixels: standard error of the mean ≈ 0.036.
+    const closed = await statsAt(page, T);
+    expect(Math.abs(closed.mean)).toBeLessThan(0.15);
+    expect(Math.abs(closed.std - 1)).toBeLessThan(0.1);
+    expect(await page.getByTestId('t-readout').textContent()).toMatch(/t = 1000 of 1000 · ᾱ_t = 4\.\d+e-5/);
+
+    // The same through the step-by-step Markov chain.
+    await page.getByTestId('t-slider').fill('999');
+    await page.getByLabel(/Markov chain/).check();
+    const markov = await statsAt(page, T);
+    expect(Math.abs(markov.mean)).toBeLessThan(0.15);
+    expect(Math.abs(markov.std - 1)).toBeLessThan(0.1);
+    await page.getByLabel(/Markov chain/).uncheck();
+
+    expect(await inkOf(page, 'canvas[aria-label^="ᾱ_t and the signal"]')).toBeGreaterThan(500);
+    expect(await inkOf(page, 'canvas[aria-label^="Histogram"]')).toBeGreaterThan(500);
+
+    // Denoise from the middle of the chain.
+    await statsAt(page, 500);
+    await page.getByTestId('denoise').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="denoise-status"]')?.textContent?.startsWith('Denoised from t = 500'), undefined, {
+      timeout: 240_000,
+    });
+    expect(Number(await page.getByTestId('filmstrip').getAttribute('data-frames'))).toBeGreaterThan(1);
+    expect(await inkOf(page, '[data-testid="denoised"]')).toBeGreaterThan(0);
+    await page.getByTestId('t-slider').fill('350');
+    await page.waitForSelector('[data-testid="hist-stats"][data-t="350"]', { state: 'attached' });
+    await screenshot(page, 'explore');
+    await page.getByRole('heading', { name: 'Reverse process' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'explore-reverse');
+
+    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+  }, 600_000);
+});

@@ -1,0 +1,165 @@
+/**
+ * Helpers for the app's end-to-end tests: a static server for dist/ (no
+ * COOP/COEP headers of its own, so the service worker has to provide them),
+ * Debian's Chromium through playwright-core at a phone viewport, and
+ * recorders for requests and long tasks.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const DIST = resolve(import.meta.dirname, '../../dist');
+export const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+export const PHONE = { width: 390, height: 844 };
+
+export interface AppServer {
+  url: string;
+  origin: string;
+  /** Appended to sw.js, so the next update check finds a new service worker. */
+  setServiceWorkerSuffix(text: string): void;
+  close(): Promise<void>;
+}
+
+export async function serveApp(dir = DIST): Promise<AppServer> {
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'sw.js'))) {
+    throw new Error(`${dir} holds no built app: run \`npm run build\` first`);
+  }
+  const files = sirv(dir, { dev: false, etag: true, gzip: false, brotli: false });
+  let swSuffix = '';
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.split('?')[0] === '/sw.js' && swSuffix) {
+      void readFile(join(dir, 'sw.js'), 'utf8').then((body) => {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-cache' });
+        res.end(`${body}\n${swSuffix}\n`);
+      });
+      return;
+    }
+    files(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/`,
+    origin,
+    setServiceWorkerSuffix(text) {
+      swSuffix = text;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+export interface AppBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL any page or worker of this browser requested. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'diffuse-e2e-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    // Without the flag, headless Chromium here exposes navigator.gpu but finds no adapter: a device without WebGPU.
+    ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
+  ];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args,
+    viewport: PHONE,
+    deviceScaleFactor: 1,
+    isMobile: false,
+    hasTouch: true,
+    serviceWorkers: 'allow',
+  });
+  const requests: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // longtask is Chromium-only; these tests run on Chromium.
+    }
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  return {
+    context,
+    page,
+    requests,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Requests that went anywhere but the app's own origin (data: and blob: stay on the device). */
+export function foreignRequests(requests: string[], origin: string): string[] {
+  return requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+}
+
+/** Opens the app and waits until the service worker controls it and the page is cross-origin isolated. */
+export async function openInstalled(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('html[data-sw="controlled"][data-isolated="true"]', { state: 'attached', timeout: 120_000 });
+  await page.waitForSelector('[data-testid="backend-status"][data-backend]', { timeout: 120_000 });
+}
+
+/** Sets the controls for a small, fast run: `steps` steps, `count` images, any class. */
+export async function smallRun(page: Page, steps: number, count: number): Promise<void> {
+  await page.getByTestId('tab-generate').click();
+  await page.getByLabel('Class', { exact: true }).selectOption('-1');
+  await page.getByLabel('Steps', { exact: true }).fill(String(steps));
+  await page.getByLabel('Images', { exact: true }).fill(String(count));
+}
+
+/** Presses Generate and waits for the run to finish; returns the progress text. */
+export async function generate(page: Page): Promise<string> {
+  await page.getByTestId('generate').click();
+  await page.waitForFunction(
+    () => {
+      const t = document.querySelector('[data-testid="progress-text"]')?.textContent ?? '';
+      return t.startsWith('Done') || t.startsWith('Failed');
+    },
+    undefined,
+    { timeout: 240_000, polling: 250 },
+  );
+  return (await page.getByTestId('progress-text').textContent()) ?? '';
+}
+
+/** Longest long task (ms) the page recorded since `since` (performance.now() time), 0 if none. */
+export async function longestTaskSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((t0) => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    return w.__longTasks.filter((e) => e.start >= t0).reduce((m, e) => Math.max(m, e.duration), 0);
+  }, since);
+}
+
+export async function screenshot(page: Page, name: string, opts: { top?: boolean } = {}): Promise<void> {
+  if (opts.top) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}

@@ -1,0 +1,92 @@
+/**
+ * A browser without WebGPU generates through the WASM fallback and says so;
+ * threads are available because the service worker made the page
+ * cross-origin isolated. Also covers vary, enlarging a result and the
+ * reverse-process data behind the GIF.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  foreignRequests,
+  generate,
+  launchApp,
+  longestTaskSince,
+  openInstalled,
+  screenshot,
+  serveApp,
+  smallRun,
+  type AppBrowser,
+  type AppServer,
+} from './app-helpers.ts';
+
+describe('WASM fallback on a device without WebGPU', () => {
+  let server: AppServer;
+  let browser: AppBrowser;
+
+  beforeAll(async () => {
+    server = await serveApp();
+    browser = await launchApp({ webgpu: false });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('generates on the CPU and the status line says WASM', async () => {
+    const { page } = browser;
+    await openInstalled(page, server.url);
+    await expect.poll(() => page.getByTestId('backend-status').getAttribute('data-backend')).toBe('wasm');
+    expect(await page.getByTestId('backend-status').textContent()).toMatch(/Backend: WASM( SIMD)? × \d+ threads?/);
+
+    await smallRun(page, 4, 4);
+    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
+    await page.getByLabel('Seed', { exact: true }).fill('1234');
+    await page.getByLabel('Seed', { exact: true }).press('Enter');
+    const t0 = await page.evaluate(() => performance.now());
+    expect(await generate(page)).toMatch(/^Done: 4 images/);
+    console.log(`longest main-thread task during a WASM generation: ${(await longestTaskSince(page, t0)).toFixed(0)} ms (0 = none over 50 ms)`);
+    expect(await page.getByTestId('backend-status').textContent()).toMatch(/ms\/step/);
+    expect(await page.locator('.cell').count()).toBe(4);
+    await screenshot(page, 'generate-result', { top: true });
+
+    // Enlarge the first result.
+    await page.locator('.cell').first().click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.getByRole('heading').textContent()).toContain('seed 1234');
+    expect(await dialog.getByRole('button', { name: 'Download PNG' }).isVisible()).toBe(true);
+    expect(await dialog.getByRole('button', { name: 'Reverse-process GIF' }).isVisible()).toBe(true);
+    await screenshot(page, 'generate-enlarged');
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Download PNG' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.png$/);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Vary: same settings, a new seed.
+    await page.getByRole('button', { name: 'Vary' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Done'), undefined, {
+      timeout: 240_000,
+    });
+    expect(await page.getByLabel('Seed', { exact: true }).inputValue()).not.toBe('1234');
+
+    // Interpolate: a row of images between two seeds' initial noise.
+    const seedA = await page.getByLabel('Seed', { exact: true }).inputValue();
+    await page.getByLabel('Interpolate to seed', { exact: true }).fill('777');
+    await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Done: 8'), undefined, {
+      timeout: 240_000,
+    });
+    expect(await page.locator('.cell').count()).toBe(8);
+    expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(`seed ${seedA} → 777 at 0.00`);
+    await screenshot(page, 'generate-interpolation', { top: true });
+
+    // Settings persist across launches.
+    await page.reload();
+    await page.waitForSelector('[data-testid="backend-status"][data-backend]');
+    expect(await page.getByLabel('Steps', { exact: true }).inputValue()).toBe('4');
+    expect(await page.getByLabel('Images', { exact: true }).inputValue()).toBe('4');
+
+    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+  }, 600_000);
+});
