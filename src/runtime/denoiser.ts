@@ -1,0 +1,228 @@
+/**
+ * The U-Net as the sampling loop sees it (a DenoiseFn), on onnxruntime.
+ *
+ * - Creation walks the backend plan (backends.ts): WebGPU first where chosen
+ *   and available, else WASM; each failure becomes a recorded reason.
+ * - The session's inputs and outputs are checked against the manifest before
+ *   the first step (onnx-io.ts).
+ * - A batch larger than `maxBatch` is split into several calls; every image
+ *   is computed independently, so splitting does not change pictures.
+ * - If a WebGPU run fails (device lost, run error), the WASM session is
+ *   created and the same call is retried on it: the loop sees one slower step,
+ *   not an error, and its state (x_t, sampler history) is untouched.
+ */
+import type { ModelManifest } from '../core/manifest.ts';
+import type { DenoiseFn } from '../core/types.ts';
+import { planBackends, type Backend, type BackendChoice, type Capabilities } from './backends.ts';
+import { abortError, messageOf, RuntimeError } from './errors.ts';
+import { checkModelIo, type IoPlan } from './onnx-io.ts';
+import type { EngineLoader, OrtEngine, OrtSession, OrtTensor } from './ort.ts';
+
+export interface BackendReport {
+  backend: Backend;
+  threads: number;
+  simd: boolean;
+  /** Why a preferred backend was not used, when one was not. */
+  fallbackReason?: string;
+  /** The onnxruntime package and build, e.g. "onnxruntime-web 1.30.0 WASM". */
+  engine: string;
+}
+
+export interface DenoiserOptions {
+  manifest: ModelManifest;
+  onnx: Uint8Array;
+  choice: BackendChoice;
+  caps: Capabilities;
+  loadEngine: EngineLoader;
+  /** Most images per network call; larger batches are split. Default: maxBatchFor(manifest). */
+  maxBatch?: number;
+}
+
+/** Images per call: about 32 at 28×28, fewer for larger images (activation memory grows with batch·H·W). */
+export function maxBatchFor(manifest: ModelManifest): number {
+  const pixels = 32 * 28 * 28;
+  return Math.max(1, Math.floor(pixels / (manifest.image.height * manifest.image.width)));
+}
+
+function describeCreateFailure(backend: Backend, e: unknown): string {
+  return `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} session creation failed (${messageOf(e)})`;
+}
+
+interface Live {
+  engine: OrtEngine;
+  session: OrtSession;
+  io: IoPlan;
+}
+
+async function openSession(opts: DenoiserOptions, backend: Backend): Promise<Live> {
+  const engine = await opts.loadEngine(backend);
+  const session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
+  try {
+    return { engine, session, io: checkModelIo(session, opts.manifest) };
+  } catch (e) {
+    await session.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+export class Denoiser {
+  readonly manifest: ModelManifest;
+  readonly maxBatch: number;
+  /** Called once when a WebGPU failure moves the run to WASM, with a message for the user. */
+  onNotice: ((notice: string) => void) | undefined;
+  /** Checked between network calls: an aborted signal stops a split batch early. */
+  signal: AbortSignal | undefined;
+  private live: Live;
+  private report: BackendReport;
+  private readonly opts: DenoiserOptions;
+  private failNextWebGpu = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(opts: DenoiserOptions, live: Live, report: BackendReport) {
+    this.opts = opts;
+    this.manifest = opts.manifest;
+    this.live = live;
+    this.report = report;
+    this.maxBatch = live.io.batch === 1 ? 1 : (opts.maxBatch ?? maxBatchFor(opts.manifest));
+  }
+
+  /** Opens a session on the best backend the choice and capabilities allow. */
+  static async create(opts: DenoiserOptions): Promise<Denoiser> {
+    const plan = planBackends(opts.choice, opts.caps);
+    const reasons = plan.skipped.map((s) => s.reason);
+    for (const backend of plan.tryOrder) {
+      let live: Live;
+      try {
+        live = await openSession(opts, backend);
+      } catch (e) {
+        if (e instanceof RuntimeError) throw e;
+        if (backend === 'wasm') {
+          throw new RuntimeError(
+            'onnx-invalid',
+            `onnxruntime could not load ${opts.manifest.file.path} (${messageOf(e)}). The file is damaged or not an ONNX model this runtime supports; export it again.`,
+            { cause: e },
+          );
+        }
+        reasons.push(describeCreateFailure(backend, e));
+        continue;
+      }
+      const report: BackendReport = { backend, threads: live.engine.threads, simd: opts.caps.simd, engine: live.engine.name };
+      if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
+      return new Denoiser(opts, live, report);
+    }
+    const hint = opts.choice === 'auto' ? '' : ` Choose "auto" or another backend than "${opts.choice}".`;
+    throw new RuntimeError('no-backend', `No backend can run the model here: ${reasons.join('; ')}.${hint}`);
+  }
+
+  /** Which backend runs now (it changes after a WebGPU fallback). */
+  get backend(): BackendReport {
+    return { ...this.report };
+  }
+
+  /** Test hook: the next network call on WebGPU throws as a lost device would. */
+  failNextWebGpuRun(): void {
+    this.failNextWebGpu = true;
+  }
+
+  /** The DenoiseFn for the sampling loop; calls are serialised. */
+  readonly denoise: DenoiseFn = (x, t, labels, batch) => {
+    const run = this.queue.then(() => this.denoiseNow(x, t, labels, batch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async release(): Promise<void> {
+    await this.queue;
+    await this.live.session.release().catch(() => undefined);
+  }
+
+  private async denoiseNow(x: Float32Array, t: number, labels: Int32Array | null, batch: number): Promise<Float32Array> {
+    const { channels, height, width } = this.manifest.image;
+    const size = channels * height * width;
+    if (x.length !== batch * size) throw new RuntimeError('bad-request', `denoise: x has ${x.length} values, expected ${batch}×${size}`);
+    if (labels && labels.length !== batch) throw new RuntimeError('bad-request', `denoise: ${labels.length} labels for a batch of ${batch}`);
+    const out = new Float32Array(x.length);
+    for (let start = 0; start < batch; start += this.maxBatch) {
+      if (this.signal?.aborted) throw abortError();
+      const n = Math.min(this.maxBatch, batch - start);
+      const xs = x.slice(start * size, (start + n) * size);
+      const ls = labels ? labels.slice(start, start + n) : null;
+      out.set(await this.runWithFallback(xs, t, ls, n), start * size);
+    }
+    return out;
+  }
+
+  private async runWithFallback(x: Float32Array, t: number, labels: Int32Array | null, n: number): Promise<Float32Array> {
+    try {
+      return await this.runOnce(x, t, labels, n);
+    } catch (e) {
+      if (this.report.backend !== 'webgpu') {
+        throw new RuntimeError('run-failed', `The model failed to run on ${this.report.engine} (${messageOf(e)}). Reload the page; if it persists, report the model.`, { cause: e });
+      }
+      await this.fallBackToWasm(messageOf(e));
+      return this.runOnce(x, t, labels, n);
+    }
+  }
+
+  private async fallBackToWasm(why: string): Promise<void> {
+    const old = this.live;
+    let live: Live;
+    try {
+      live = await openSession(this.opts, 'wasm');
+    } catch (e) {
+      throw new RuntimeError('run-failed', `WebGPU failed (${why}) and the CPU fallback could not start (${messageOf(e)}). Reload the page.`, { cause: e });
+    }
+    this.live = live;
+    this.report = {
+      backend: 'wasm',
+      threads: live.engine.threads,
+      simd: this.opts.caps.simd,
+      engine: live.engine.name,
+      fallbackReason: `WebGPU failed during generation (${why})`,
+    };
+    void old.session.release().catch(() => undefined);
+    this.onNotice?.(`WebGPU stopped working (${why}); continuing on the CPU (WASM). This run goes on from the same step.`);
+  }
+
+  private feeds(x: Float32Array, t: number, labels: Int32Array | null, n: number): Record<string, OrtTensor> {
+    const { ort } = this.live.engine;
+    const { io } = this.live;
+    const { channels, height, width } = this.manifest.image;
+    const feeds: Record<string, OrtTensor> = {
+      [io.sample]: new ort.Tensor('float32', x, [n, channels, height, width]),
+    };
+    const ts = io.timestep;
+    feeds[ts.name] =
+      ts.type === 'int64'
+        ? new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(t)), [n])
+        : ts.type === 'int32'
+          ? new ort.Tensor('int32', new Int32Array(n).fill(t), [n])
+          : new ort.Tensor('float32', new Float32Array(n).fill(t), [n]);
+    if (io.label) {
+      if (!labels) throw new RuntimeError('bad-request', 'denoise: this model is class-conditional but no labels were given');
+      feeds[io.label.name] =
+        io.label.type === 'int64'
+          ? new ort.Tensor('int64', BigInt64Array.from(labels, (l) => BigInt(l)), [n])
+          : new ort.Tensor('int32', Int32Array.from(labels), [n]);
+    }
+    return feeds;
+  }
+
+  private async runOnce(x: Float32Array, t: number, labels: Int32Array | null, n: number): Promise<Float32Array> {
+    if (this.failNextWebGpu && this.report.backend === 'webgpu') {
+      this.failNextWebGpu = false;
+      throw new Error('injected WebGPU device loss (test hook)');
+    }
+    const { session, io } = this.live;
+    const result = await session.run(this.feeds(x, t, labels, n));
+    const tensor = result[io.output];
+    if (!tensor) throw new Error(`the model returned no "${io.output}" output`);
+    try {
+      const data = (await tensor.getData()) as Float32Array;
+      if (data.length !== x.length) throw new Error(`output "${io.output}" has ${data.length} values, expected ${x.length}`);
+      return data.slice();
+    } finally {
+      for (const v of Object.values(result)) v.dispose();
+    }
+  }
+}

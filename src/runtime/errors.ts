@@ -1,0 +1,44 @@
+/**
+ * Errors the runtime shows to people. Each carries a code for programs and a
+ * message that says what is wrong and what to do about it.
+ */
+export type RuntimeErrorCode =
+  | 'manifest-json'
+  | 'manifest-invalid'
+  | 'fetch-failed'
+  | 'file-empty'
+  | 'file-size'
+  | 'file-hash'
+  | 'onnx-invalid'
+  | 'io-mismatch'
+  | 'no-backend'
+  | 'bad-request'
+  | 'no-model'
+  | 'busy'
+  | 'run-failed';
+
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}
+
+/** The message of anything thrown, for embedding in another message. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return typeof e === 'string' ? e : String(e);
+}
+
+/** The error generate() rejects with when cancelled (name 'AbortError', as fetch uses). */
+export function abortError(): Error {
+  const e = new Error('Generation cancelled.');
+  e.name = 'AbortError';
+  return e;
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}

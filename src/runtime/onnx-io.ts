@@ -1,0 +1,108 @@
+/**
+ * Checks an ONNX session's inputs and outputs against the manifest's `io` and
+ * `image` before the first step, and returns how to feed it. A model that
+ * does not fit fails here with a message naming the tensor, not mid-run.
+ */
+import type { ModelManifest, TimestepType } from '../core/manifest.ts';
+import { RuntimeError } from './errors.ts';
+
+/** The subset of onnxruntime's session metadata this check reads. */
+export interface ValueInfo {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  /** Dimensions; strings are symbolic (dynamic). Empty when unknown (onnxruntime's convention). */
+  shape?: readonly (number | string)[];
+}
+
+export interface SessionIo {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly ValueInfo[];
+  outputMetadata?: readonly ValueInfo[];
+}
+
+export type LabelType = 'int64' | 'int32';
+
+export interface IoPlan {
+  sample: string;
+  /** One timestep per image (rank 1). */
+  timestep: { name: string; type: TimestepType };
+  label?: { name: string; type: LabelType };
+  output: string;
+  /** The batch size the model accepts, or 'dynamic'. */
+  batch: number | 'dynamic';
+}
+
+function mismatch(message: string): never {
+  throw new RuntimeError('io-mismatch', `The model does not match model.json: ${message}. Fix "io"/"image" in model.json or export the model again.`);
+}
+
+function find(list: readonly string[], meta: readonly ValueInfo[] | undefined, name: string, field: string, kind: 'input' | 'output'): ValueInfo | undefined {
+  if (!list.includes(name)) mismatch(`${field} names ${kind} "${name}", but the model's ${kind}s are ${list.map((n) => `"${n}"`).join(', ')}`);
+  const info = meta?.find((m) => m.name === name);
+  if (info && !info.isTensor) mismatch(`${kind} "${name}" is not a tensor`);
+  return info;
+}
+
+function expectType(info: ValueInfo | undefined, name: string, valid: readonly string[]): string | undefined {
+  if (!info?.type) return undefined;
+  if (!valid.includes(info.type)) mismatch(`tensor "${name}" has element type ${info.type}, expected ${valid.join(' or ')}`);
+  return info.type;
+}
+
+function expectImageShape(info: ValueInfo | undefined, name: string, manifest: ModelManifest): number | 'dynamic' {
+  const shape = info?.shape;
+  if (!shape || shape.length === 0) return 'dynamic';
+  const { channels, height, width } = manifest.image;
+  if (shape.length !== 4) mismatch(`tensor "${name}" has rank ${shape.length}, expected 4 (batch, channels, height, width)`);
+  const want = [channels, height, width];
+  shape.slice(1).forEach((d, i) => {
+    const axis = ['channels', 'height', 'width'][i]!;
+    if (typeof d === 'number' && d !== want[i]) {
+      mismatch(`tensor "${name}" has ${axis} ${d}, but image.${axis} is ${want[i]}`);
+    }
+  });
+  const b = shape[0];
+  return typeof b === 'number' && b > 0 ? b : 'dynamic';
+}
+
+/** Validates the session against the manifest; throws RuntimeError 'io-mismatch' naming the tensor. */
+export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPlan {
+  const { io } = manifest;
+  const ins = session.inputNames;
+  const sampleInfo = find(ins, session.inputMetadata, io.sample, 'io.sample', 'input');
+  const timeInfo = find(ins, session.inputMetadata, io.timestep, 'io.timestep', 'input');
+  const conditional = manifest.conditioning.kind === 'class' && io.label !== undefined;
+  const labelInfo = conditional ? find(ins, session.inputMetadata, io.label!, 'io.label', 'input') : undefined;
+  const known = [io.sample, io.timestep, ...(conditional ? [io.label!] : [])];
+  const extra = ins.filter((n) => !known.includes(n));
+  if (extra.length > 0) {
+    mismatch(`the model also needs input${extra.length > 1 ? 's' : ''} ${extra.map((n) => `"${n}"`).join(', ')}, which model.json does not map (io.sample, io.timestep${conditional ? ', io.label' : ''})`);
+  }
+  const outInfo = find(session.outputNames, session.outputMetadata, io.output, 'io.output', 'output');
+
+  expectType(sampleInfo, io.sample, ['float32']);
+  expectType(outInfo, io.output, ['float32']);
+  expectType(timeInfo, io.timestep, [io.timestepType]);
+  const batch = expectImageShape(sampleInfo, io.sample, manifest);
+  const outBatch = expectImageShape(outInfo, io.output, manifest);
+  if (batch !== outBatch && batch !== 'dynamic' && outBatch !== 'dynamic') mismatch(`input batch ${batch} differs from output batch ${outBatch}`);
+  if (batch !== 'dynamic' && batch !== 1) mismatch(`tensor "${io.sample}" has a fixed batch of ${batch}; export it with a dynamic batch axis (or batch 1)`);
+
+  const timeRank = timeInfo?.shape?.length || 1;
+  if (timeRank !== 1) mismatch(`tensor "${io.timestep}" has rank ${timeRank}, expected 1 (one timestep per image)`);
+  const plan: IoPlan = {
+    sample: io.sample,
+    timestep: { name: io.timestep, type: io.timestepType },
+    output: io.output,
+    batch,
+  };
+  if (conditional) {
+    const type = (expectType(labelInfo, io.label!, ['int64', 'int32']) ?? 'int64') as LabelType;
+    const rank = labelInfo?.shape?.length || 1;
+    if (rank !== 1) mismatch(`tensor "${io.label}" has rank ${rank}, expected 1 (one label per image)`);
+    plan.label = { name: io.label!, type };
+  }
+  return plan;
+}
