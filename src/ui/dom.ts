@@ -16,7 +16,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       el.className = String(value);
     } else if (key === 'dataset') {
       Object.assign(el.dataset, value);
-    } else if (key.includes('-') || key === 'role' || key === 'for' || key === 'inputmode') {
+    } else if (key.includes('-') || key === 'role' || key === 'for' || key === 'inputmode' || key === 'tabindex') {
       el.setAttribute(key, value === true ? '' : String(value));
     } else {
       (el as unknown as Props)[key] = value;

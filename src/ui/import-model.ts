@@ -67,7 +67,8 @@ function parseManifest(text: string): ModelManifest {
   try {
     return validateManifest(raw);
   } catch (e) {
-    throw new ImportError(`model.json is not a valid model description: ${e instanceof Error ? e.message : String(e)}. Fix that field and import again.`);
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^model\.json:\s*/, '');
+    throw new ImportError(`model.json is not a valid model description: ${why}. Fix that field and import again.`);
   }
 }
 

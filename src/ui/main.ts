@@ -132,9 +132,11 @@ function boot(): void {
   let backendText = '';
   let loadedKey = '';
   app.on('backend', ({ info, msPerStep }) => {
-    backendText = `${describeBackend(info)}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`;
+    const speed = msPerStep ? ` · ${Math.round(msPerStep)} ms/step` : '';
+    backendText = `${describeBackend(info)}${speed}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`;
     status.dataset.backend = info.backend;
-    status.textContent = `Backend: ${backendText}${msPerStep ? ` · ${Math.round(msPerStep)} ms/step` : ''}`;
+    status.textContent = `Backend: ${backendText}`;
+    status.title = status.textContent;
   });
 
   setupPwa({ updateBanner, installButton: installBtn, iosHint, toast: toastFactory(toastRegion), isBusy: () => app.busy });

@@ -82,9 +82,11 @@ describe('Diffusion explorer', () => {
     });
     expect(Number(await page.getByTestId('filmstrip').getAttribute('data-frames'))).toBeGreaterThan(1);
     expect(await inkOf(page, '[data-testid="denoised"]')).toBeGreaterThan(0);
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('t-slider').fill('350');
     await page.waitForSelector('[data-testid="hist-stats"][data-t="350"]', { state: 'attached' });
-    await screenshot(page, 'explore');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await screenshot(page, 'explore', { top: true });
     await page.getByRole('heading', { name: 'Reverse process' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'explore-reverse');
 

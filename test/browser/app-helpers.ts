@@ -94,15 +94,21 @@ export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> 
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
   await context.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    const w = window as unknown as {
+      __longTasks: { start: number; duration: number }[];
+      __shifts: { start: number; value: number }[];
+    };
     w.__longTasks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    } catch {
-      // longtask is Chromium-only; these tests run on Chromium.
-    }
+    w.__shifts = [];
+    // longtask and layout-shift are Chromium's; these tests run on Chromium.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!e.hadRecentInput) w.__shifts.push({ start: e.startTime, value: e.value });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => console.error('[page error]', e.message));
@@ -156,6 +162,14 @@ export async function longestTaskSince(page: Page, since: number): Promise<numbe
   return page.evaluate((t0) => {
     const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
     return w.__longTasks.filter((e) => e.start >= t0).reduce((m, e) => Math.max(m, e.duration), 0);
+  }, since);
+}
+
+/** Cumulative layout shift (not caused by input) since `since`. */
+export async function layoutShiftSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((t0) => {
+    const w = window as unknown as { __shifts: { start: number; value: number }[] };
+    return w.__shifts.filter((e) => e.start >= t0).reduce((s, e) => s + e.value, 0);
   }, since);
 }
 

@@ -4,11 +4,13 @@
  * cross-origin isolated. Also covers vary, enlarging a result and the
  * reverse-process data behind the GIF.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   foreignRequests,
   generate,
   launchApp,
+  layoutShiftSince,
   longestTaskSince,
   openInstalled,
   screenshot,
@@ -44,6 +46,8 @@ describe('WASM fallback on a device without WebGPU', () => {
     await page.getByLabel('Seed', { exact: true }).press('Enter');
     const t0 = await page.evaluate(() => performance.now());
     expect(await generate(page)).toMatch(/^Done: 4 images/);
+    // Results arrive into a grid laid out before the run: nothing moves.
+    expect(await layoutShiftSince(page, t0)).toBe(0);
     console.log(`longest main-thread task during a WASM generation: ${(await longestTaskSince(page, t0)).toFixed(0)} ms (0 = none over 50 ms)`);
     expect(await page.getByTestId('backend-status').textContent()).toMatch(/ms\/step/);
     expect(await page.locator('.cell').count()).toBe(4);
@@ -61,7 +65,18 @@ describe('WASM fallback on a device without WebGPU', () => {
     await dialog.getByRole('button', { name: 'Download PNG' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/\.png$/);
+    expect(readFileSync(await file.path()).subarray(1, 4).toString('latin1')).toBe('PNG');
     await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // The reverse process of the whole batch as an animated GIF.
+    const gifDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'GIF', exact: true }).click();
+    const gif = await gifDownload;
+    expect(gif.suggestedFilename()).toMatch(/reverse-process\.gif$/);
+    const gifBytes = readFileSync(await gif.path());
+    expect(gifBytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    // Animated: one graphic control extension (21 F9 04) per frame, so more than one.
+    expect(gifBytes.toString('latin1').split('\x21\xf9\x04').length - 1).toBeGreaterThan(1);
 
     // Vary: same settings, a new seed.
     await page.getByRole('button', { name: 'Vary' }).click();
@@ -80,6 +95,20 @@ describe('WASM fallback on a device without WebGPU', () => {
     expect(await page.locator('.cell').count()).toBe(8);
     expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(`seed ${seedA} → 777 at 0.00`);
     await screenshot(page, 'generate-interpolation', { top: true });
+
+    // Cancel stops a long run.
+    await page.getByLabel('Steps', { exact: true }).fill('100');
+    await page.getByTestId('generate').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Step'), undefined, {
+      timeout: 120_000,
+    });
+    expect(await page.getByTestId('generate').textContent()).toBe('Cancel');
+    await page.getByTestId('generate').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent === 'Cancelled', undefined, {
+      timeout: 120_000,
+    });
+    expect(await page.getByTestId('generate').textContent()).toBe('Generate');
+    await page.getByLabel('Steps', { exact: true }).fill('4');
 
     // Settings persist across launches.
     await page.reload();

@@ -83,7 +83,9 @@ export function createExploreScreen(): HTMLElement {
     id: fileId,
     type: 'file',
     accept: 'image/*',
-    class: 'visually-hidden',
+    hidden: true,
+    tabindex: -1,
+    'aria-label': 'Image from this device',
     onchange: async () => {
       const f = fileInput.files?.[0];
       if (!f) return;
@@ -91,7 +93,7 @@ export function createExploreScreen(): HTMLElement {
       fileInput.value = '';
     },
   });
-  const fromDevice = h('label', { for: fileId, class: 'button' }, 'From device…');
+  const fromDevice = h('button', { type: 'button', class: 'button', onclick: () => fileInput.click() }, 'From device…');
 
   // x_t and its readouts.
   const x0Canvas = h('canvas', { class: 'pixelated', role: 'img', 'aria-label': 'x₀, the chosen image' });

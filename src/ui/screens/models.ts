@@ -18,11 +18,13 @@ export function createModelsScreen(): HTMLElement {
     type: 'file',
     multiple: true,
     accept: '.onnx,.json,.zip,application/json,application/zip',
-    class: 'visually-hidden',
+    hidden: true,
+    tabindex: -1,
+    'aria-label': 'Model files (.onnx and model.json, or a .zip)',
     'data-testid': 'import-input',
     onchange: () => void runImport(),
   });
-  const importLabel = h('label', { for: importId, class: 'button primary' }, 'Import model…');
+  const importLabel = h('button', { type: 'button', class: 'button primary', onclick: () => importInput.click() }, 'Import model…');
   const importStatus = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'import-status' });
   const importError = h('p', { class: 'error', role: 'alert', 'data-testid': 'import-error' });
   importError.hidden = true;
@@ -104,12 +106,13 @@ export function createModelsScreen(): HTMLElement {
     importInput.value = '';
     if (files.length === 0) return;
     importError.hidden = true;
-    importLabel.classList.add('disabled');
-    importInput.disabled = true;
+    importLabel.disabled = true;
     try {
       const manifest = await importModel(files, (t) => (importStatus.textContent = t));
       await refreshCatalog();
       importStatus.textContent = `Imported “${manifest.name}”. Pick it in Generate.`;
+      // Imported models live only on this device: ask the browser not to evict them.
+      await navigator.storage?.persist?.().catch(() => false);
       void measure();
     } catch (e) {
       importStatus.textContent = '';
@@ -117,8 +120,7 @@ export function createModelsScreen(): HTMLElement {
         e instanceof ImportError ? e.message : `Import failed: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`;
       importError.hidden = false;
     } finally {
-      importLabel.classList.remove('disabled');
-      importInput.disabled = false;
+      importLabel.disabled = false;
     }
   }
 
