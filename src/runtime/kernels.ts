@@ -1,0 +1,201 @@
+/**
+ * Loads the AssemblyScript kernels (src/generated/kernels.wasm, built by
+ * `npm run asbuild`) and wraps them in the Kernels interface of src/core.
+ * Works in the browser, in workers and in Node. In the browser the .wasm comes
+ * from the app's own origin (Vite turns the URL below into an asset).
+ *
+ * Memory is host-owned: each call copies its inputs into the module's memory
+ * above heapBase(), runs the kernel and copies the results out.
+ */
+import type { ImageShape } from '../core/types.ts';
+import {
+  PREDICTION_CODE,
+  checkLength,
+  rgbaPixels,
+  type KernelBackend,
+  type Kernels,
+  type NoiseAddress,
+  type StepCoefficients,
+} from '../core/kernels.ts';
+import { seedKey } from '../core/gaussian.ts';
+
+/** The raw exports of kernels.wasm (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  simd(): number;
+  philox4x32(dst: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
+  gaussian(dst: number, n: number, seedLo: number, seedHi: number, stream: number, substream: number, offset: number): void;
+  samplerStep(
+    x: number, model: number, w: number, x0Out: number, n: number,
+    pred: number, alpha: number, sigma: number, clip: number, a: number, b: number, c: number, hasW: number,
+  ): void;
+  guidance(out: number, uncond: number, cond: number, n: number, w: number): void;
+  axpby(out: number, x: number, y: number, n: number, a: number, b: number): void;
+  toRGBA8(src: number, dst: number, channels: number, pixels: number, count: number): void;
+}
+
+export type KernelVariant = 'auto' | 'simd' | 'scalar';
+const VARIANTS: readonly KernelVariant[] = ['auto', 'simd', 'scalar'];
+
+export interface LoadKernelsOptions {
+  /** The module or its bytes; by default the app's own kernels.wasm (or kernels-scalar.wasm). */
+  wasm?: BufferSource | WebAssembly.Module;
+  /** 'auto' picks SIMD when the engine validates a SIMD module. */
+  variant?: KernelVariant;
+}
+
+const SIMD_URL = new URL('../generated/kernels.wasm', import.meta.url);
+const SCALAR_URL = new URL('../generated/kernels-scalar.wasm', import.meta.url);
+
+/** (module (func (result v128) i32.const 0 i32x4.splat)): validates only where WASM SIMD exists. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11,
+]);
+
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
+
+async function fetchBytes(url: URL): Promise<ArrayBuffer> {
+  if (url.protocol === 'file:') {
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
+    const bytes = await fs.readFile(url);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`kernels: fetching ${url.href} failed with HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels & { exports: KernelExports }> {
+  const variant = options.variant ?? 'auto';
+  if (!VARIANTS.includes(variant)) {
+    throw new Error(`variant: got ${JSON.stringify(variant)}; expected one of ${VARIANTS.join(', ')}`);
+  }
+  const useSimd = variant === 'simd' || (variant === 'auto' && simdSupported());
+  let module: WebAssembly.Module;
+  if (options.wasm instanceof WebAssembly.Module) module = options.wasm;
+  else if (options.wasm) module = await WebAssembly.compile(options.wasm);
+  else {
+    const url = useSimd ? SIMD_URL : SCALAR_URL;
+    if (!isNode() && url.protocol === 'file:') throw new Error(`kernels: cannot load ${url.href} outside Node`);
+    module = await WebAssembly.compile(await fetchBytes(url));
+  }
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      abort() {
+        throw new Error('kernels: abort');
+      },
+    },
+  });
+  return new WasmKernels(instance.exports as unknown as KernelExports);
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** The Kernels interface over the raw exports. */
+export class WasmKernels implements Kernels {
+  readonly backend: KernelBackend;
+  private readonly base: number;
+
+  constructor(readonly exports: KernelExports) {
+    this.backend = exports.simd() ? 'wasm-simd' : 'wasm-scalar';
+    this.base = align16(exports.heapBase());
+  }
+
+  /** Lays out buffers of the given byte sizes (16-byte aligned) above heapBase, growing memory as needed. */
+  private layout(...sizes: number[]): number[] {
+    const offsets: number[] = [];
+    let end = this.base;
+    for (const size of sizes) {
+      offsets.push(end);
+      end = align16(end + size);
+    }
+    const memory = this.exports.memory;
+    const missing = end - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    return offsets;
+  }
+
+  private f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, ptr, n);
+  }
+
+  philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>): Uint32Array {
+    if (counter.length !== 4 || key.length !== 2) throw new Error('philox4x32: counter has 4 words, key 2');
+    const [ptr = 0] = this.layout(16);
+    const w = (a: ArrayLike<number>, i: number) => (a[i] ?? 0) >>> 0;
+    this.exports.philox4x32(ptr, w(counter, 0), w(counter, 1), w(counter, 2), w(counter, 3), w(key, 0), w(key, 1));
+    return new Uint32Array(this.exports.memory.buffer, ptr, 4).slice();
+  }
+
+  gaussian(out: Float32Array, address: NoiseAddress, offset = 0): Float32Array {
+    const [k0, k1] = seedKey(address.seed);
+    if (!Number.isInteger(offset) || offset < 0 || offset + out.length > 2 ** 32) {
+      throw new Error(`offset: got ${offset}; expected an integer with offset + length ≤ 2^32`);
+    }
+    const [ptr = 0] = this.layout(out.length * 4);
+    this.exports.gaussian(ptr, out.length, k0, k1, address.stream >>> 0, address.substream >>> 0, offset);
+    out.set(this.f32(ptr, out.length));
+    return out;
+  }
+
+  samplerStep(
+    x: Float32Array,
+    model: Float32Array,
+    w: Float32Array | null,
+    x0Out: Float32Array,
+    k: StepCoefficients,
+  ): void {
+    const n = x.length;
+    checkLength('model', model, n);
+    checkLength('x0Out', x0Out, n);
+    if (w) checkLength('w', w, n);
+    const [px = 0, pm = 0, pw = 0, p0 = 0] = this.layout(4 * n, 4 * n, w ? 4 * n : 0, 4 * n);
+    this.f32(px, n).set(x);
+    this.f32(pm, n).set(model);
+    if (w) this.f32(pw, n).set(w);
+    const pred = PREDICTION_CODE[k.prediction];
+    if (pred === undefined) throw new Error(`prediction: got ${JSON.stringify(k.prediction)}; expected one of epsilon, v, sample`);
+    this.exports.samplerStep(px, pm, pw, p0, n, pred, k.alpha, k.sigma, k.clip ? 1 : 0, k.a, k.b, k.c, w ? 1 : 0);
+    x.set(this.f32(px, n));
+    x0Out.set(this.f32(p0, n));
+  }
+
+  guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void {
+    const n = out.length;
+    checkLength('uncond', uncond, n);
+    checkLength('cond', cond, n);
+    const [pu = 0, pc = 0] = this.layout(4 * n, 4 * n);
+    this.f32(pu, n).set(uncond);
+    this.f32(pc, n).set(cond);
+    this.exports.guidance(pu, pu, pc, n, w);
+    out.set(this.f32(pu, n));
+  }
+
+  axpby(out: Float32Array, a: number, x: Float32Array, b: number, y: Float32Array): void {
+    const n = out.length;
+    checkLength('x', x, n);
+    checkLength('y', y, n);
+    const [px = 0, py = 0] = this.layout(4 * n, 4 * n);
+    this.f32(px, n).set(x);
+    this.f32(py, n).set(y);
+    this.exports.axpby(px, px, py, n, a, b);
+    out.set(this.f32(px, n));
+  }
+
+  toRGBA8(chw: Float32Array, shape: ImageShape, count = 1): Uint8ClampedArray {
+    const pixels = rgbaPixels(chw, shape, count);
+    const [ps = 0, pd = 0] = this.layout(4 * chw.length, 4 * pixels * count);
+    this.f32(ps, chw.length).set(chw);
+    this.exports.toRGBA8(ps, pd, shape.channels, pixels, count);
+    return new Uint8ClampedArray(this.exports.memory.buffer, pd, 4 * pixels * count).slice();
+  }
+}
