@@ -17,6 +17,8 @@ export interface BackendInfo {
   simd: boolean;
   /** Why the preferred backend was not used (no navigator.gpu, no adapter, session failed, ...). */
   fallbackReason?: string;
+  /** The onnxruntime package and build that runs the model, e.g. "onnxruntime-web 1.30.0 WASM". */
+  engine?: string;
 }
 
 export interface LoadedModelInfo {
@@ -34,6 +36,8 @@ export interface GenerateRequest extends SampleRequest {
   previewEvery?: number;
   /** Keep the reverse-process frames (for the filmstrip and the GIF). */
   keepFrames?: boolean;
+  /** Test hook: the WebGPU network call of this 1-based step fails as a lost device would. */
+  debug?: { failWebGpuAtStep?: number };
 }
 
 export interface GenerateProgress {

@@ -1,0 +1,150 @@
+/**
+ * `npm run generate -- --model fashion-28 --class sneaker --n 16 --steps 20
+ *   --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png [--gif]
+ *   [--init img.png --strength 0.6]`
+ *
+ * The same core loop, kernels and runtime as the app, on onnxruntime-web's
+ * WASM build by default (bit-identical to the app's CPU path) or
+ * onnxruntime-node with --engine native. Progress goes to stderr; a bad flag,
+ * unknown class or broken model is one line on stderr and a non-zero exit.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findLabel } from '../core/manifest.ts';
+import { messageOf } from '../runtime/errors.ts';
+import { Generator, type GenerationRequest } from '../runtime/generator.ts';
+import { parseManifest } from '../runtime/model-package.ts';
+import { nodeEngineLoader } from '../runtime/ort-node.ts';
+import { loadSamplingKernels } from '../runtime/sampling.ts';
+import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
+import { encodeGif, encodePng, pngToImage, tileGrid } from './images.ts';
+import { progressBar } from './progress.ts';
+
+const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+
+function installedModels(): string[] {
+  if (!existsSync(MODELS)) return [];
+  return readdirSync(MODELS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
+    .map((d) => d.name);
+}
+
+/** A model id under public/models/, or a folder holding model.json. */
+function modelDir(model: string): string {
+  if (existsSync(join(model, 'model.json'))) return resolve(model);
+  if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json'))) return join(MODELS, model);
+  throw new CliError(`--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`);
+}
+
+function readFile(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError(`${what}: cannot read ${path} (${messageOf(e)})`);
+  }
+}
+
+export interface CliRun {
+  out: string;
+  gif?: string;
+  backend: string;
+}
+
+export async function run(opts: GenerateOptions, log = progressBar()): Promise<CliRun> {
+  const dir = modelDir(opts.model);
+  const manifestText = new TextDecoder().decode(readFile(join(dir, 'model.json'), '--model'));
+  const manifest = parseManifest(manifestText);
+  let label: number | null = null;
+  if (opts.class !== undefined) {
+    if (manifest.conditioning.kind !== 'class') throw new CliError(`--class: model ${manifest.id} has no classes; leave --class out`);
+    const found = findLabel(manifest.conditioning, opts.class);
+    if (found === undefined) {
+      const valid = manifest.conditioning.labels.map((l) => l.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join(', ');
+      throw new CliError(`--class: unknown class "${opts.class}" for ${manifest.id}; valid classes: ${valid} (or 0..${manifest.conditioning.labels.length - 1})`);
+    }
+    label = found;
+  }
+  const defaultGuidance = manifest.conditioning.kind === 'class' && label !== null ? manifest.conditioning.defaultGuidance : 0;
+  const { channels, height, width } = manifest.image;
+  const request: GenerationRequest = {
+    seed: opts.seed,
+    count: opts.n,
+    steps: opts.steps,
+    sampler: opts.sampler,
+    eta: opts.eta,
+    guidance: opts.guidance ?? defaultGuidance,
+    label,
+    keepFrames: opts.gif !== undefined,
+  };
+  if (opts.init !== undefined) {
+    let image: Float32Array;
+    try {
+      image = pngToImage(readFile(opts.init, '--init'), channels, height, width);
+    } catch (e) {
+      throw e instanceof CliError ? e : new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
+    }
+    request.init = { image, strength: opts.strength };
+  }
+
+  const cores = availableParallelism();
+  const generator = new Generator({
+    capabilities: async () => Object.freeze({ simd: true, crossOriginIsolated: true, cores, webgpuUnavailable: 'Node has no WebGPU' }),
+    engines: () => nodeEngineLoader(opts.engine, opts.threads),
+    kernels: () =>
+      loadSamplingKernels().catch((e: unknown) => {
+        throw new CliError(`the AssemblyScript kernels did not load (${messageOf(e)}); build them with \`npm run asbuild\``);
+      }),
+  });
+  const onnx = readFile(join(dir, manifest.file.path), '--model');
+  const loaded = await generator.loadModel({ kind: 'files', manifestText, onnx }, 'wasm');
+  const backend = `${loaded.backend.engine}, ${loaded.backend.threads} thread${loaded.backend.threads === 1 ? '' : 's'}`;
+  const what = label === null ? 'unconditional' : `class ${manifest.conditioning.kind === 'class' ? manifest.conditioning.labels[label] : label}`;
+  log.note(`${manifest.id}: ${opts.n} × ${what}, ${opts.sampler}, ${opts.steps} steps, guidance ${request.guidance}, seed ${opts.seed}${request.init ? `, img2img strength ${opts.strength}` : ''} on ${backend}`);
+  try {
+    const result = await generator.generate(request, (p) => {
+      if (p.notice) log.note(p.notice);
+      log.update(p.step, p.of, p.msPerStep);
+    });
+    log.done();
+    const cols = Math.ceil(Math.sqrt(opts.n));
+    const grid = (rgba: Uint8ClampedArray) => tileGrid(rgba, opts.n, width, height, cols, opts.scale);
+    writeFileSync(opts.out, encodePng(grid(result.images)));
+    log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
+    const done: CliRun = { out: opts.out, backend };
+    if (opts.gif !== undefined && result.frames) {
+      writeFileSync(opts.gif, encodeGif(result.frames.map(grid)));
+      log.note(`wrote ${opts.gif} (${result.frames.length} frames)`);
+      done.gif = opts.gif;
+    }
+    return done;
+  } finally {
+    await generator.release();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: GenerateOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`generate: ${messageOf(e)}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  try {
+    await run(opts);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`\ngenerate: ${messageOf(e).replace(/\s*\n\s*/g, ' ')}\n`);
+    return e instanceof CliError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

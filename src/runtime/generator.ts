@@ -1,0 +1,162 @@
+/**
+ * The generator: model loading and whole generations, independent of how it
+ * is reached (workers/generator.worker.ts exposes it through comlink, the CLI
+ * and the Node tests call it directly). One model at a time, one generation
+ * at a time; cancel() stops the running one within one step.
+ */
+import type { ModelManifest } from '../core/manifest.ts';
+import type { Kernels } from '../core/kernels.ts';
+import type { SampleProgress, SampleRequest } from '../core/types.ts';
+import { wasmThreads, type BackendChoice, type Capabilities } from './backends.ts';
+import { Denoiser, type BackendReport } from './denoiser.ts';
+import { abortError, isAbortError, RuntimeError } from './errors.ts';
+import { readModelPackage, type Fetcher, type PackageSource } from './model-package.ts';
+import type { EngineLoader } from './ort.ts';
+import { checkRequest } from './request.ts';
+import { runSampling } from './sampling.ts';
+
+export interface GeneratorPlatform {
+  capabilities(): Promise<Capabilities>;
+  /** The onnxruntime engines to use, given the capabilities (WASM thread count). */
+  engines(caps: Capabilities, threads: number): EngineLoader;
+  kernels(): Promise<Kernels>;
+  fetch?: Fetcher;
+}
+
+/** workers/protocol.ts GenerateRequest, as the runtime sees it. */
+export interface GenerationRequest extends SampleRequest {
+  init?: { image: Float32Array; strength: number };
+  noise?: Float32Array;
+  previewEvery?: number;
+  keepFrames?: boolean;
+  /** Test hook: the WebGPU call of this 1-based step fails as a lost device would. */
+  debug?: { failWebGpuAtStep?: number };
+}
+
+export interface GenerationProgress {
+  step: number;
+  of: number;
+  t: number;
+  msPerStep: number;
+  previews?: Uint8ClampedArray;
+  notice?: string;
+  backend?: BackendReport;
+}
+
+export interface GenerationResult {
+  width: number;
+  height: number;
+  count: number;
+  images: Uint8ClampedArray;
+  frames?: Uint8ClampedArray[];
+  backend: BackendReport;
+  msPerStep: number;
+}
+
+export interface LoadedModel {
+  manifest: ModelManifest;
+  backend: BackendReport;
+}
+
+export class Generator {
+  private readonly platform: GeneratorPlatform;
+  private denoiser: Denoiser | undefined;
+  private running: AbortController | undefined;
+  private caps: Promise<Capabilities> | undefined;
+
+  constructor(platform: GeneratorPlatform) {
+    this.platform = platform;
+  }
+
+  async loadModel(source: PackageSource, choice: BackendChoice): Promise<LoadedModel> {
+    if (this.running) throw new RuntimeError('busy', 'A generation is running; cancel it before loading another model.');
+    const pkg = await readModelPackage(source, this.platform.fetch);
+    this.caps ??= this.platform.capabilities();
+    const caps = await this.caps;
+    const next = await Denoiser.create({
+      manifest: pkg.manifest,
+      onnx: pkg.onnx,
+      choice,
+      caps,
+      loadEngine: this.platform.engines(caps, wasmThreads(caps).threads),
+    });
+    const old = this.denoiser;
+    this.denoiser = next;
+    await old?.release();
+    return { manifest: pkg.manifest, backend: next.backend };
+  }
+
+  cancel(): void {
+    this.running?.abort();
+  }
+
+  async generate(request: GenerationRequest, onProgress: (p: GenerationProgress) => void): Promise<GenerationResult> {
+    const denoiser = this.denoiser;
+    if (!denoiser) throw new RuntimeError('no-model', 'No model is loaded; load one before generating.');
+    if (this.running) throw new RuntimeError('busy', 'A generation is already running; wait for it or cancel it.');
+    const manifest = denoiser.manifest;
+    checkRequest(request, manifest);
+    const controller = new AbortController();
+    this.running = controller;
+    let notice: string | undefined;
+    denoiser.onNotice = (n) => (notice = n);
+    denoiser.signal = controller.signal;
+    const failAt = request.debug?.failWebGpuAtStep;
+    if (failAt === 1) denoiser.failNextWebGpuRun();
+    const started = performance.now();
+    let last = started;
+    let stepMs = 0;
+    try {
+      const kernels = await this.platform.kernels();
+      const frames: Uint8ClampedArray[] = [];
+      const images = await runSampling({
+        manifest,
+        request,
+        denoise: denoiser.denoise,
+        kernels,
+        signal: controller.signal,
+        keepFrames: request.keepFrames === true,
+        onFrame: (rgba) => frames.push(rgba),
+        onStep: (p: SampleProgress, previews: Uint8ClampedArray | undefined) => {
+          const now = performance.now();
+          stepMs = now - last;
+          last = now;
+          const progress: GenerationProgress = { step: p.step, of: p.of, t: p.t, msPerStep: stepMs };
+          if (previews) progress.previews = previews;
+          if (notice !== undefined) {
+            progress.notice = notice;
+            progress.backend = denoiser.backend;
+            notice = undefined;
+          }
+          if (failAt !== undefined && p.step + 1 === failAt) denoiser.failNextWebGpuRun();
+          onProgress(progress);
+        },
+      });
+      if (controller.signal.aborted) throw abortError();
+      const { width, height } = manifest.image;
+      const result: GenerationResult = {
+        width,
+        height,
+        count: request.count,
+        images,
+        backend: denoiser.backend,
+        msPerStep: (performance.now() - started) / request.steps,
+      };
+      if (request.keepFrames) result.frames = frames;
+      return result;
+    } catch (e) {
+      if (controller.signal.aborted || isAbortError(e)) throw abortError();
+      throw e;
+    } finally {
+      denoiser.onNotice = undefined;
+      denoiser.signal = undefined;
+      this.running = undefined;
+    }
+  }
+
+  async release(): Promise<void> {
+    this.cancel();
+    await this.denoiser?.release();
+    this.denoiser = undefined;
+  }
+}

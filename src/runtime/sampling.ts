@@ -1,0 +1,67 @@
+/**
+ * Runs core's sampling loop for a loaded model: maps the manifest onto the
+ * loop's options, turns x̂0 previews into RGBA8 with the kernels, and keeps
+ * the reverse-process frames when asked.
+ */
+import type { ModelManifest } from '../core/manifest.ts';
+import type { Kernels } from '../core/kernels.ts';
+import { sampleLoop } from '../core/loop.ts';
+import type { DenoiseFn, SampleProgress, SampleRequest } from '../core/types.ts';
+import { loadKernels } from './kernels.ts';
+
+let kernels: Promise<Kernels> | undefined;
+
+/** The AssemblyScript kernels (SIMD where the engine has it), loaded once per worker or process. */
+export function loadSamplingKernels(): Promise<Kernels> {
+  kernels ??= loadKernels().catch((e: unknown) => {
+    kernels = undefined;
+    throw e;
+  });
+  return kernels;
+}
+
+export interface SamplingJob {
+  manifest: ModelManifest;
+  request: SampleRequest & { init?: { image: Float32Array; strength: number }; noise?: Float32Array; previewEvery?: number };
+  denoise: DenoiseFn;
+  kernels: Kernels;
+  signal: AbortSignal;
+  /** Keep the x̂0 of every step as an RGBA8 frame (all images of the batch per frame). */
+  keepFrames: boolean;
+  onFrame(rgba: Uint8ClampedArray): void;
+  /** After each step; `previews` (RGBA8 of x̂0) every previewEvery steps and on the last. */
+  onStep(progress: SampleProgress, previews: Uint8ClampedArray | undefined): void;
+}
+
+/** Runs the loop to the end and returns the final images as RGBA8. */
+export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> {
+  const { manifest, request, kernels } = job;
+  const shape = manifest.image;
+  const loop = sampleLoop({
+    schedule: manifest.schedule,
+    shape,
+    prediction: manifest.prediction,
+    request,
+    denoise: job.denoise,
+    kernels,
+    nullLabel: manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : null,
+    signal: job.signal,
+    // Frames need x̂0 every step; previews for the page are thinned out below.
+    ...(job.keepFrames ? { previewEvery: 1 } : request.previewEvery !== undefined ? { previewEvery: request.previewEvery } : {}),
+    ...(request.init ? { init: request.init } : {}),
+    ...(request.noise ? { noise: request.noise } : {}),
+  });
+  for (;;) {
+    const next = await loop.next();
+    if (next.done) return kernels.toRGBA8(next.value, shape, request.count);
+    const p = next.value;
+    const every = request.previewEvery ?? Math.max(1, Math.round(p.of / 10));
+    let previews: Uint8ClampedArray | undefined;
+    if (p.x0) {
+      const rgba = kernels.toRGBA8(p.x0, shape, request.count);
+      if (job.keepFrames) job.onFrame(rgba);
+      if (p.step % every === 0 || p.step === p.of) previews = job.keepFrames ? rgba.slice() : rgba;
+    }
+    job.onStep(p, previews);
+  }
+}
