@@ -11,6 +11,15 @@ import { loadKernels } from './kernels.ts';
 
 let kernels: Promise<Kernels> | undefined;
 
+/**
+ * Lets queued messages run. onnxruntime's WASM runs resolve through
+ * microtasks only, so without this a worker would not see cancel() until
+ * the whole generation had finished.
+ */
+function nextMacrotask(): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, 0));
+}
+
 /** The AssemblyScript kernels (SIMD where the engine has it), loaded once per worker or process. */
 export function loadSamplingKernels(): Promise<Kernels> {
   kernels ??= loadKernels().catch((e: unknown) => {
@@ -63,5 +72,6 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
       if (p.step % every === 0 || p.step === p.of) previews = job.keepFrames ? rgba.slice() : rgba;
     }
     job.onStep(p, previews);
+    await nextMacrotask();
   }
 }

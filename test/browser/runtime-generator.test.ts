@@ -1,0 +1,142 @@
+/**
+ * The generator worker in headless Chromium, driven through the harness page
+ * (test/browser/harness) exactly as the app drives it: WASM where WebGPU has
+ * no adapter, WebGPU on SwiftShader with --enable-unsafe-webgpu, the two
+ * compared, and a WebGPU failure injected mid-run.
+ */
+import { resolve } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness, HarnessRun } from './harness/main.ts';
+import { launchBrowser, serveDir, type LaunchedBrowser, type Served } from './helpers.ts';
+import type { GenerateRequest } from '../../workers/protocol.ts';
+
+const HARNESS = resolve(import.meta.dirname, 'harness');
+const OUT = resolve(import.meta.dirname, '../../test-results/runtime-harness');
+/** Largest difference of an 8-bit pixel between WebGPU and WASM images (measured: see the report in the WebGPU test). */
+const GPU_TOLERANCE = 4;
+
+let served: Served;
+
+beforeAll(async () => {
+  await build({ configFile: resolve(HARNESS, 'vite.config.ts'), logLevel: 'warn' });
+  served = await serveDir(OUT);
+});
+
+afterAll(async () => {
+  await served?.close();
+});
+
+async function openHarness(browser: LaunchedBrowser): Promise<void> {
+  await browser.page.goto(served.url);
+  await browser.page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+}
+
+function call<T>(browser: LaunchedBrowser, fn: (h: Harness, arg: unknown) => Promise<T> | T, arg?: unknown): Promise<T> {
+  return browser.page.evaluate(
+    ([source, a]) => {
+      const h = (window as unknown as { harness: Harness }).harness;
+      return (new Function('h', 'a', `return (${source})(h, a);`) as (h: Harness, a: unknown) => Promise<T>)(h, a);
+    },
+    [fn.toString(), arg] as const,
+  );
+}
+
+const generate = (b: LaunchedBrowser, request: GenerateRequest) => call(b, (h, r) => h.generate(r as GenerateRequest), request);
+
+function maxAbsDiff(a: number[], b: number[]): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+}
+
+function foreign(requests: string[]): string[] {
+  return requests.filter((u) => !u.startsWith(served.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+}
+
+const request: GenerateRequest = { seed: 7, count: 2, steps: 4, sampler: 'dpmpp-2m', guidance: 3, label: 7, previewEvery: 2 };
+
+describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
+  let browser: LaunchedBrowser;
+  beforeAll(async () => {
+    browser = await launchBrowser({ webgpu: false });
+    await openHarness(browser);
+  });
+  afterAll(async () => browser?.close());
+
+  it('"auto" falls back to WASM, multi-threading only when isolated, and says why', async () => {
+    expect(await call(browser, (h) => h.isolated)).toBe(true);
+    const info = await call(browser, (h) => h.load('auto'));
+    expect(info.manifest.id).toBe('fashion-28');
+    expect(info.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
+    expect(info.backend.fallbackReason).toMatch(/no WebGPU adapter|navigator\.gpu/);
+    expect(info.backend.engine).toMatch(/onnxruntime-web .*WASM/);
+  });
+
+  let first: HarnessRun;
+  it('generates with progress every step and previews every previewEvery steps; a rerun is bit-identical', async () => {
+    first = await generate(browser, request);
+    expect(first.steps).toEqual([1, 2, 3, 4]);
+    expect(first.previewSteps).toEqual([2, 4]);
+    expect(first.notices).toEqual([]);
+    expect(first.images.length).toBe(2 * 28 * 28 * 4);
+    expect(new Set(first.images).size).toBeGreaterThan(10);
+    const again = await generate(browser, request);
+    expect(again.images).toEqual(first.images);
+  });
+
+  it('image k of a batch is the image of (seed, index k) made alone', async () => {
+    const solo = await generate(browser, { ...request, count: 1, firstIndex: 1 });
+    expect(solo.images).toEqual(first.images.slice(28 * 28 * 4));
+  });
+
+  it('cancel stops within a step with an AbortError, and the next generation works', async () => {
+    const long = { ...request, steps: 50, count: 1 };
+    const r = await call(browser, (h, a) => h.cancelThenGenerate(a as GenerateRequest, { ...(a as GenerateRequest), steps: 2 }), long);
+    expect(r.error).toMatch(/^AbortError: /);
+    expect(r.stepsBeforeStop).toBeLessThanOrEqual(2);
+    expect(r.next.steps).toEqual([1, 2]);
+  });
+
+  it('requested nothing outside its own origin', () => {
+    expect(foreign(browser.requests)).toEqual([]);
+  });
+});
+
+describe('generator worker on WebGPU (SwiftShader)', () => {
+  let browser: LaunchedBrowser;
+  // Few steps and a batch of 1 (2 with guidance): SwiftShader takes seconds per call.
+  const small: GenerateRequest = { seed: 11, count: 1, steps: 3, sampler: 'ddim', guidance: 3, label: 0 };
+  let wasm: HarnessRun;
+
+  beforeAll(async () => {
+    browser = await launchBrowser({ webgpu: true });
+    await openHarness(browser);
+    await call(browser, (h) => h.load('wasm'));
+    wasm = await generate(browser, small);
+  });
+  afterAll(async () => browser?.close());
+
+  it('runs on WebGPU and matches the WASM image within the stated tolerance', async () => {
+    const info = await call(browser, (h) => h.load('auto'));
+    expect(info.backend.backend).toBe('webgpu');
+    expect(info.backend.fallbackReason).toBeUndefined();
+    const gpu = await generate(browser, small);
+    expect(gpu.backend.backend).toBe('webgpu');
+    const diff = maxAbsDiff(gpu.images, wasm.images);
+    console.log(`WebGPU vs WASM: max abs pixel difference ${diff}/255, ms per step ${gpu.msPerStep.toFixed(0)} vs ${wasm.msPerStep.toFixed(0)}`);
+    expect(diff).toBeLessThanOrEqual(GPU_TOLERANCE);
+  }, 300_000);
+
+  it('a WebGPU failure mid-run continues on WASM from the same step with one notice', async () => {
+    const run = await generate(browser, { ...small, debug: { failWebGpuAtStep: 2 } });
+    expect(run.steps).toEqual([1, 2, 3]);
+    expect(run.notices).toHaveLength(1);
+    expect(run.notices[0]).toMatch(/WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU \(WASM\)/);
+    expect(run.backend).toMatchObject({ backend: 'wasm', fallbackReason: expect.stringMatching(/WebGPU failed during generation/) });
+    expect(maxAbsDiff(run.images, wasm.images)).toBeLessThanOrEqual(GPU_TOLERANCE);
+  }, 300_000);
+
+  it('requested nothing outside its own origin', () => {
+    expect(foreign(browser.requests)).toEqual([]);
+  });
+});
