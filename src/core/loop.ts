@@ -165,7 +165,7 @@ export async function* sampleLoop(opts: SampleLoopOptions): AsyncGenerator<Sampl
   const previewEvery = integerIn('previewEvery', opts.previewEvery ?? Math.max(1, Math.round(of / 10)), 1, 1e9);
   if (opts.signal?.aborted) throw abortError();
 
-  let x = initialNoise(opts, count, perImage);
+  const x = initialNoise(opts, count, perImage);
   if (opts.init) noiseInit(opts, x, schedule, ts[first] ?? 0, perImage);
   let x0 = new Float32Array(x.length);
   let previousX0 = new Float32Array(x.length);
