@@ -150,7 +150,9 @@ export function timesteps(trainSteps: number, n: number, spacing: Spacing): Int3
     const ratio = Math.floor(T / n);
     return Int32Array.from({ length: n }, (_, i) => (n - 1 - i) * ratio);
   }
-  const ratio = T / n;
-  const length = Math.ceil(-T / -ratio);
-  return Int32Array.from({ length }, (_, i) => roundHalfEven(T + i * -ratio) - 1);
+  // numpy.arange(T, 0, −T/n) fills start + i·delta with delta = (start + step) − start.
+  const step = -T / n;
+  const delta = T + step - T;
+  const length = Math.ceil(-T / step);
+  return Int32Array.from({ length }, (_, i) => roundHalfEven(T + i * delta) - 1);
 }
