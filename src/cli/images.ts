@@ -6,8 +6,10 @@ import * as gifencModule from 'gifenc';
 import type { Palette } from 'gifenc';
 import { PNG } from 'pngjs';
 
-// gifenc is CommonJS: Node's ESM loader exposes it only as the default export.
-const { GIFEncoder, applyPalette, quantize } = (gifencModule as { default?: typeof gifencModule }).default ?? gifencModule;
+// gifenc is CommonJS for Node (whose ESM loader then exposes only a default
+// export holding the functions) and ESM for bundlers (named exports).
+const gifenc = typeof gifencModule.GIFEncoder === 'function' ? gifencModule : (gifencModule as unknown as { default: typeof gifencModule }).default;
+const { GIFEncoder, applyPalette, quantize } = gifenc;
 
 export interface Grid {
   rgba: Uint8Array;
@@ -69,7 +71,7 @@ export function encodeGif(frames: Grid[], delayMs = 80): Uint8Array {
  * resizing by area averaging when its size differs. Alpha is composited on black.
  */
 export function pngToImage(file: Uint8Array, channels: number, h: number, w: number): Float32Array {
-  const png = PNG.sync.read(file);
+  const png = PNG.sync.read(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
   const out = new Float32Array(channels * h * w);
   for (let y = 0; y < h; y++) {
     const y0 = (y * png.height) / h;

@@ -184,6 +184,11 @@ export class Denoiser {
     this.onNotice?.(`WebGPU stopped working (${why}); continuing on the CPU (WASM). This run goes on from the same step.`);
   }
 
+  private get nullLabel(): number {
+    const c = this.manifest.conditioning;
+    return c.kind === 'class' ? c.nullLabel : 0;
+  }
+
   private feeds(x: Float32Array, t: number, labels: Int32Array | null, n: number): Record<string, OrtTensor> {
     const { ort } = this.live.engine;
     const { io } = this.live;
@@ -199,7 +204,8 @@ export class Denoiser {
           ? new ort.Tensor('int32', new Int32Array(n).fill(t), [n])
           : new ort.Tensor('float32', new Float32Array(n).fill(t), [n]);
     if (io.label) {
-      if (!labels) throw new RuntimeError('bad-request', 'denoise: this model is class-conditional but no labels were given');
+      // No labels on a class model means unconditional: every image gets the null label.
+      if (!labels) labels = new Int32Array(n).fill(this.nullLabel);
       feeds[io.label.name] =
         io.label.type === 'int64'
           ? new ort.Tensor('int64', BigInt64Array.from(labels, (l) => BigInt(l)), [n])

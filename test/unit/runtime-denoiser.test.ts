@@ -58,6 +58,15 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     await split.release();
   });
 
+  it('no labels on a class model means the null label (unconditional)', async () => {
+    const d = await Denoiser.create(options());
+    const { x } = input(2);
+    const nullLabel = manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : -1;
+    expect(await d.denoise(x, 250, null, 2)).toEqual(await d.denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2));
+    expect(await d.denoise(x, 250, null, 2)).not.toEqual(await d.denoise(x, 250, new Int32Array([1, 1]), 2));
+    await d.release();
+  });
+
   it('"auto" without WebGPU runs WASM and says why', async () => {
     const d = await Denoiser.create(options({ choice: 'auto' }));
     expect(d.backend.backend).toBe('wasm');
