@@ -9,12 +9,12 @@
 import { philoxBlock, mulhiX4, out0, out1, out2, out3, PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox';
 
 // logf coefficients (musl, after FreeBSD): ln(1+f) = f - f²/2 + s (f²/2 + R(s²)), s = f / (2 + f).
-const LN2_HI: f32 = <f32>(11629952.0 / 16777216.0); // 0x3f317180
-const LN2_LO: f32 = <f32>(9959377.0 / 1099511627776.0); // 0x3717f7d1
-const LG1: f32 = <f32>(11184810.0 / 16777216.0);
-const LG2: f32 = <f32>(13422099.0 / 33554432.0);
-const LG3: f32 = <f32>(9562606.0 / 33554432.0);
-const LG4: f32 = <f32>(16293414.0 / 67108864.0);
+const LN2_HI: f32 = <f32>(<f64>0xb17180 / 16777216.0); // 0x3f317180
+const LN2_LO: f32 = <f32>(<f64>0x97f7d1 / 1099511627776.0); // 0x3717f7d1
+const LG1: f32 = <f32>(<f64>0xaaaaaa / 16777216.0);
+const LG2: f32 = <f32>(<f64>0xccce13 / 33554432.0);
+const LG3: f32 = <f32>(<f64>0x91e9ee / 33554432.0);
+const LG4: f32 = <f32>(<f64>0xf89e26 / 67108864.0);
 // Taylor coefficients of sin and cos on [-π/4, π/4].
 const S1: f32 = <f32>(-1.0 / 6.0);
 const S2: f32 = <f32>(1.0 / 120.0);

@@ -35,9 +35,21 @@ export interface KernelsWorkerApi {
    * (0 returns x0, T is fully noised). 'closed-form' draws ε from (seed, stream 0,
    * substream 0); 'markov' runs t steps with step s's ε from substream s.
    */
-  forward(spec: ScheduleSpec, x0: Float32Array, t: number, seed: number, mode: ForwardMode): Promise<Float32Array>;
+  forward(
+    spec: ScheduleSpec,
+    x0: Float32Array,
+    t: number,
+    seed: number,
+    mode: ForwardMode,
+  ): Promise<Float32Array>;
   /** `length` samples of Gaussian stream (seed, stream, substream) from sample `offset`. */
-  noise(seed: number, length: number, stream?: number, substream?: number, offset?: number): Promise<Float32Array>;
+  noise(
+    seed: number,
+    length: number,
+    stream?: number,
+    substream?: number,
+    offset?: number,
+  ): Promise<Float32Array>;
   /** x_T of seeds a and b (stream 0), joined by slerp at n evenly spaced points (n×length; n = 1 gives a). */
   slerpNoise(seedA: number, seedB: number, n: number, length: number): Promise<Float32Array>;
   /** count images C×H×W in [−1, 1] → RGBA8. */
@@ -55,7 +67,8 @@ function scheduleOf(spec: ScheduleSpec): Schedule {
   return schedule;
 }
 
-const moved = <T extends Float32Array | Uint8ClampedArray>(a: T): T => Comlink.transfer(a, [a.buffer]);
+const moved = <T extends Float32Array | Uint8ClampedArray>(a: T): T =>
+  Comlink.transfer(a, [a.buffer]);
 
 export const api: KernelsWorkerApi = {
   async backend() {
@@ -73,20 +86,28 @@ export const api: KernelsWorkerApi = {
       snr: f32(s.snr),
       logSNR: f32(s.logSNR),
     };
-    return Comlink.transfer(tables, Object.values(tables).map((a) => a.buffer));
+    return Comlink.transfer(
+      tables,
+      Object.values(tables).map((a) => a.buffer),
+    );
   },
   async forward(spec, x0, t, seed, mode) {
-    return moved(forwardDiffuse(await kernels(), scheduleOf(spec), x0, t, { seed, stream: 0 }, mode));
+    return moved(
+      forwardDiffuse(await kernels(), scheduleOf(spec), x0, t, { seed, stream: 0 }, mode),
+    );
   },
   async noise(seed, length, stream = 0, substream = 0, offset = 0) {
-    return moved((await kernels()).gaussian(new Float32Array(length), { seed, stream, substream }, offset));
+    return moved(
+      (await kernels()).gaussian(new Float32Array(length), { seed, stream, substream }, offset),
+    );
   },
   async slerpNoise(seedA, seedB, n, length) {
     const k = await kernels();
     const a = k.gaussian(new Float32Array(length), { seed: seedA, stream: 0, substream: 0 });
     const b = k.gaussian(new Float32Array(length), { seed: seedB, stream: 0, substream: 0 });
     const out = new Float32Array(n * length);
-    for (let i = 0; i < n; i++) slerp(k, a, b, n === 1 ? 0 : i / (n - 1), out.subarray(i * length, (i + 1) * length));
+    for (let i = 0; i < n; i++)
+      slerp(k, a, b, n === 1 ? 0 : i / (n - 1), out.subarray(i * length, (i + 1) * length));
     return moved(out);
   },
   async toRGBA8(chw, shape, count) {
@@ -103,7 +124,8 @@ interface NodeAdapter {
 }
 
 async function serve(): Promise<void> {
-  const isBrowserWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  const isBrowserWorker =
+    typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
   if (isBrowserWorker) {
     Comlink.expose(api);
     return;

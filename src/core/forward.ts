@@ -11,12 +11,23 @@ export type ForwardMode = 'closed-form' | 'markov';
 export const FORWARD_MODES: readonly ForwardMode[] = ['closed-form', 'markov'];
 
 /** Closed form q(x_t | x_0): out = sqrt(ᾱ) x0 + sqrt(1 − ᾱ) ε. */
-export function qSample(kernels: Kernels, out: Float32Array, x0: Float32Array, eps: Float32Array, alphaBar: number): void {
+export function qSample(
+  kernels: Kernels,
+  out: Float32Array,
+  x0: Float32Array,
+  eps: Float32Array,
+  alphaBar: number,
+): void {
   kernels.axpby(out, Math.sqrt(alphaBar), x0, Math.sqrt(1 - alphaBar), eps);
 }
 
 /** One Markov step q(x_t | x_{t−1}): x ← sqrt(1 − β) x + sqrt(β) ε, in place. */
-export function markovStep(kernels: Kernels, x: Float32Array, eps: Float32Array, beta: number): void {
+export function markovStep(
+  kernels: Kernels,
+  x: Float32Array,
+  eps: Float32Array,
+  beta: number,
+): void {
   kernels.axpby(x, Math.sqrt(1 - beta), x, Math.sqrt(beta), eps);
 }
 
@@ -41,7 +52,10 @@ export function forwardDiffuse(
     qSample(kernels, x, x0, eps, schedule.alphaBar[t - 1] ?? Number.NaN);
     return x;
   }
-  if (mode !== 'markov') throw new Error(`mode: got ${JSON.stringify(mode)}; expected one of ${FORWARD_MODES.join(', ')}`);
+  if (mode !== 'markov')
+    throw new Error(
+      `mode: got ${JSON.stringify(mode)}; expected one of ${FORWARD_MODES.join(', ')}`,
+    );
   for (let s = 1; s <= t; s++) {
     kernels.gaussian(eps, { ...noise, substream: s });
     markovStep(kernels, x, eps, schedule.betas[s - 1] ?? Number.NaN);

@@ -16,12 +16,12 @@ import { philoxBlock } from './philox.ts';
 const fr = Math.fround;
 
 // logf coefficients (musl, after FreeBSD): ln(1+f) = f − f²/2 + s (f²/2 + R(s²)), s = f / (2 + f).
-const LN2_HI = fr(11629952 / 16777216);
-const LN2_LO = fr(9959377 / 1099511627776);
-const LG1 = fr(11184810 / 16777216);
-const LG2 = fr(13422099 / 33554432);
-const LG3 = fr(9562606 / 33554432);
-const LG4 = fr(16293414 / 67108864);
+const LN2_HI = fr(0xb17180 / 16777216);
+const LN2_LO = fr(0x97f7d1 / 1099511627776);
+const LG1 = fr(0xaaaaaa / 16777216);
+const LG2 = fr(0xccce13 / 33554432);
+const LG3 = fr(0x91e9ee / 33554432);
+const LG4 = fr(0xf89e26 / 67108864);
 // Taylor coefficients of sin and cos on [−π/4, π/4].
 const S1 = fr(-1 / 6);
 const S2 = fr(1 / 120);
@@ -64,8 +64,12 @@ export function cosSinTurn(j: number): [number, number] {
   const q = jj >>> 22;
   const phi = fr((((jj & 0x3fffff) << 1) - 0x3fffff) * PI_2_24);
   const p2 = fr(phi * phi);
-  const sinPhi = fr(phi + fr(fr(phi * p2) * fr(S1 + fr(p2 * fr(S2 + fr(p2 * fr(S3 + fr(p2 * S4)))))))); 
-  const cosPhi = fr(1 + fr(p2 * fr(C1 + fr(p2 * fr(C2 + fr(p2 * fr(C3 + fr(p2 * fr(C4 + fr(p2 * C5))))))))));
+  const sinPhi = fr(
+    phi + fr(fr(phi * p2) * fr(S1 + fr(p2 * fr(S2 + fr(p2 * fr(S3 + fr(p2 * S4))))))),
+  );
+  const cosPhi = fr(
+    1 + fr(p2 * fr(C1 + fr(p2 * fr(C2 + fr(p2 * fr(C3 + fr(p2 * fr(C4 + fr(p2 * C5))))))))),
+  );
   // θ = q·π/2 + φ: rotate (cos φ, sin φ) by q quarter turns.
   const c = q & 1 ? sinPhi : cosPhi;
   const s = q & 1 ? cosPhi : sinPhi;

@@ -2,7 +2,14 @@
 export * from './types.ts';
 export * from './kernels.ts';
 export { referenceKernels } from './reference.ts';
-export { buildSchedule, makeBetas, scheduleTables, timesteps, SCHEDULE_KINDS, SPACINGS } from './schedule.ts';
+export {
+  buildSchedule,
+  makeBetas,
+  scheduleTables,
+  timesteps,
+  SCHEDULE_KINDS,
+  SPACINGS,
+} from './schedule.ts';
 export type { Schedule, ScheduleTables } from './schedule.ts';
 export { SAMPLER_NAMES, SAMPLER_UPDATES } from './samplers.ts';
 export { sampleLoop, abortError, PREDICTIONS } from './loop.ts';

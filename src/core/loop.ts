@@ -7,7 +7,14 @@
  * and the noise of step i (its index in the full timestep list) from substream
  * i + 1, so image k of a batch is bit-identical to the same image made alone.
  */
-import type { DenoiseFn, ImageShape, Prediction, SampleProgress, SampleRequest, Spacing } from './types.ts';
+import type {
+  DenoiseFn,
+  ImageShape,
+  Prediction,
+  SampleProgress,
+  SampleRequest,
+  Spacing,
+} from './types.ts';
 import type { Kernels } from './kernels.ts';
 import { buildSchedule, SPACINGS, timesteps, type Schedule } from './schedule.ts';
 import { SAMPLER_NAMES, SAMPLER_UPDATES } from './samplers.ts';
@@ -52,8 +59,11 @@ type Guidance =
 
 function labelsFor(request: SampleRequest, count: number): Int32Array | null {
   if (request.label === null) return null;
-  const labels = Array.isArray(request.label) ? request.label : new Array<number>(count).fill(request.label);
-  if (labels.length !== count) throw new Error(`request.label: ${labels.length} labels; expected 1 or count = ${count}`);
+  const labels = Array.isArray(request.label)
+    ? request.label
+    : new Array<number>(count).fill(request.label);
+  if (labels.length !== count)
+    throw new Error(`request.label: ${labels.length} labels; expected 1 or count = ${count}`);
   return Int32Array.from(labels, (l, k) => integerIn(`request.label[${k}]`, l, 0, 2 ** 31 - 1));
 }
 
@@ -61,7 +71,10 @@ function planGuidance(request: SampleRequest, count: number, nullLabel: number |
   const w = numberIn('request.guidance', request.guidance, 0, 1000);
   const labels = labelsFor(request, count);
   if (labels === null || w === 1) return { kind: 'single', labels };
-  if (nullLabel === null) throw new Error('nullLabel: a guided or unconditional request on a class model needs the null label');
+  if (nullLabel === null)
+    throw new Error(
+      'nullLabel: a guided or unconditional request on a class model needs the null label',
+    );
   const unconditional = new Int32Array(count).fill(nullLabel);
   if (w === 0) return { kind: 'single', labels: unconditional };
   const both = new Int32Array(2 * count);
@@ -89,7 +102,8 @@ async function modelOutput(
   doubled.set(x);
   doubled.set(x, n);
   const out = await denoise(doubled, t, plan.labels, 2 * count);
-  if (out.length !== 2 * n) throw new Error(`denoise: returned ${out.length} values; expected ${2 * n}`);
+  if (out.length !== 2 * n)
+    throw new Error(`denoise: returned ${out.length} values; expected ${2 * n}`);
   const cond = out.subarray(0, n);
   kernels.guidance(cond, out.subarray(n), cond, plan.w);
   return cond;
@@ -124,13 +138,21 @@ function initialNoise(opts: SampleLoopOptions, count: number, perImage: number):
 }
 
 /** Closed-form forward process of the init image to train timestep t, in place on x (which holds ε). */
-function noiseInit(opts: SampleLoopOptions, x: Float32Array, schedule: Schedule, t: number, perImage: number): void {
+function noiseInit(
+  opts: SampleLoopOptions,
+  x: Float32Array,
+  schedule: Schedule,
+  t: number,
+  perImage: number,
+): void {
   const init = opts.init;
   if (!init) return;
   const count = x.length / perImage;
   const image = init.image;
   if (image.length !== perImage && image.length !== x.length) {
-    throw new Error(`init.image: length ${image.length}; expected C×H×W = ${perImage} or count×C×H×W = ${x.length}`);
+    throw new Error(
+      `init.image: length ${image.length}; expected C×H×W = ${perImage} or count×C×H×W = ${x.length}`,
+    );
   }
   const x0 = image.length === x.length ? image : new Float32Array(x.length);
   if (x0 !== image) for (let k = 0; k < count; k++) x0.set(image, k * perImage);
@@ -145,7 +167,9 @@ function validateShape(shape: ImageShape): number {
   return c * h * w;
 }
 
-export async function* sampleLoop(opts: SampleLoopOptions): AsyncGenerator<SampleProgress, Float32Array> {
+export async function* sampleLoop(
+  opts: SampleLoopOptions,
+): AsyncGenerator<SampleProgress, Float32Array> {
   const { request, kernels } = opts;
   const schedule = 'alphaBar' in opts.schedule ? opts.schedule : buildSchedule(opts.schedule);
   const T = schedule.trainSteps;
@@ -160,9 +184,16 @@ export async function* sampleLoop(opts: SampleLoopOptions): AsyncGenerator<Sampl
   const clip = request.clip ?? true;
   const ts = timesteps(T, integerIn('request.steps', request.steps, 1, T), spacing);
   const plan = planGuidance(request, count, opts.nullLabel);
-  const first = opts.init ? startIndex(ts, numberIn('init.strength', opts.init.strength, 0, 1), T) : 0;
+  const first = opts.init
+    ? startIndex(ts, numberIn('init.strength', opts.init.strength, 0, 1), T)
+    : 0;
   const of = ts.length - first;
-  const previewEvery = integerIn('previewEvery', opts.previewEvery ?? Math.max(1, Math.round(of / 10)), 1, 1e9);
+  const previewEvery = integerIn(
+    'previewEvery',
+    opts.previewEvery ?? Math.max(1, Math.round(of / 10)),
+    1,
+    1e9,
+  );
   if (opts.signal?.aborted) throw abortError();
 
   const x = initialNoise(opts, count, perImage);
@@ -190,7 +221,11 @@ export async function* sampleLoop(opts: SampleLoopOptions): AsyncGenerator<Sampl
     if (update.w === 'noise') {
       for (let k = 0; k < count; k++) {
         const image = noise.subarray(k * perImage, (k + 1) * perImage);
-        kernels.gaussian(image, { seed: request.seed, stream: (request.firstIndex ?? 0) + k, substream: i + 1 });
+        kernels.gaussian(image, {
+          seed: request.seed,
+          stream: (request.firstIndex ?? 0) + k,
+          substream: i + 1,
+        });
       }
       w = noise;
     } else if (update.w === 'previous-x0') {

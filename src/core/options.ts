@@ -6,15 +6,20 @@ export function oneOf<T extends string>(field: string, value: unknown, valid: re
 }
 
 export function integerIn(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  throw new Error(`${field}: got ${JSON.stringify(value)}; expected an integer in [${min}, ${max}]`);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+    return value;
+  throw new Error(
+    `${field}: got ${JSON.stringify(value)}; expected an integer in [${min}, ${max}]`,
+  );
 }
 
 export function numberIn(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max)
+    return value;
   throw new Error(`${field}: got ${JSON.stringify(value)}; expected a number in [${min}, ${max}]`);
 }
 
 export function lengthIs(field: string, array: ArrayLike<unknown>, expected: number): void {
-  if (array.length !== expected) throw new Error(`${field}: length ${array.length}; expected ${expected}`);
+  if (array.length !== expected)
+    throw new Error(`${field}: length ${array.length}; expected ${expected}`);
 }

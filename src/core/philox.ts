@@ -52,7 +52,16 @@ export function philoxBlock(
 
 /** Philox4x32-10 of counter (4 words) and key (2 words). */
 export function philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>): Uint32Array {
-  if (counter.length !== 4 || key.length !== 2) throw new Error('philox4x32: counter has 4 words, key 2');
+  if (counter.length !== 4 || key.length !== 2)
+    throw new Error('philox4x32: counter has 4 words, key 2');
   const w = (i: number, a: ArrayLike<number>) => (a[i] ?? 0) >>> 0;
-  return philoxBlock(new Uint32Array(4), w(0, counter), w(1, counter), w(2, counter), w(3, counter), w(0, key), w(1, key));
+  return philoxBlock(
+    new Uint32Array(4),
+    w(0, counter),
+    w(1, counter),
+    w(2, counter),
+    w(3, counter),
+    w(0, key),
+    w(1, key),
+  );
 }

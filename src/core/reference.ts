@@ -3,14 +3,27 @@
  * after every operation, in the order assembly/ uses, so results are bit-identical.
  */
 import type { ImageShape } from './types.ts';
-import { PREDICTION_CODE, checkLength, rgbaPixels, type Kernels, type NoiseAddress, type StepCoefficients } from './kernels.ts';
+import {
+  PREDICTION_CODE,
+  checkLength,
+  rgbaPixels,
+  type Kernels,
+  type NoiseAddress,
+  type StepCoefficients,
+} from './kernels.ts';
 import { gaussianReference } from './gaussian.ts';
 import { philox4x32 } from './philox.ts';
 
 const fr = Math.fround;
 
 /** x̂0 from a model output m: ε → (x − σ m)/α, v → α x − σ m, x0 → m (all f32). */
-export function predX0(x: number, m: number, prediction: number, alpha: number, sigma: number): number {
+export function predX0(
+  x: number,
+  m: number,
+  prediction: number,
+  alpha: number,
+  sigma: number,
+): number {
   if (prediction === 0) return fr(fr(x - fr(sigma * m)) / alpha);
   if (prediction === 1) return fr(fr(alpha * x) - fr(sigma * m));
   return m;

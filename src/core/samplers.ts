@@ -15,7 +15,13 @@
  */
 import type { SamplerName } from './types.ts';
 
-export const SAMPLER_NAMES: readonly SamplerName[] = ['ddpm', 'ddpm-beta', 'ddim', 'dpmpp-2m', 'euler-a'];
+export const SAMPLER_NAMES: readonly SamplerName[] = [
+  'ddpm',
+  'ddpm-beta',
+  'ddim',
+  'dpmpp-2m',
+  'euler-a',
+];
 
 export interface StepInput {
   alphaBarT: number;
@@ -45,7 +51,12 @@ function fromX0Eps(input: StepInput, d: number, s: number): StepUpdate {
   const sigmaT = Math.sqrt(1 - input.alphaBarT);
   const alphaP = Math.sqrt(input.alphaBarPrev);
   const noisy = s > 0 && !input.last;
-  return { a: d / sigmaT, b: alphaP - (d * alphaT) / sigmaT, c: noisy ? s : 0, w: noisy ? 'noise' : 'none' };
+  return {
+    a: d / sigmaT,
+    b: alphaP - (d * alphaT) / sigmaT,
+    c: noisy ? s : 0,
+    w: noisy ? 'noise' : 'none',
+  };
 }
 
 /**

@@ -99,7 +99,9 @@ export function buildSchedule(spec: ScheduleSpec): Schedule {
     sqrtAlphaBar: alphaBar.map(Math.sqrt),
     sqrtOneMinusAlphaBar: alphaBar.map((a) => Math.sqrt(1 - a)),
     betaTilde: table((t) => (at(betas, t) * (1 - at(alphaBarPrev, t))) / (1 - at(alphaBar, t))),
-    posteriorMeanCoefX0: table((t) => (Math.sqrt(at(alphaBarPrev, t)) * at(betas, t)) / (1 - at(alphaBar, t))),
+    posteriorMeanCoefX0: table(
+      (t) => (Math.sqrt(at(alphaBarPrev, t)) * at(betas, t)) / (1 - at(alphaBar, t)),
+    ),
     posteriorMeanCoefXt: table(
       (t) => (Math.sqrt(at(alphas, t)) * (1 - at(alphaBarPrev, t))) / (1 - at(alphaBar, t)),
     ),
@@ -108,7 +110,9 @@ export function buildSchedule(spec: ScheduleSpec): Schedule {
   };
 }
 
-export type ScheduleTables = { [K in Exclude<keyof Schedule, 'spec' | 'trainSteps'>]: Float32Array };
+export type ScheduleTables = {
+  [K in Exclude<keyof Schedule, 'spec' | 'trainSteps'>]: Float32Array;
+};
 
 /** The schedule's tables cast to float32 (for plotting, or for a kernel that reads them). */
 export function scheduleTables(schedule: Schedule): ScheduleTables {

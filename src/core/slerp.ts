@@ -27,7 +27,13 @@ export function slerpCoefficients(a: Float32Array, b: Float32Array, p: number): 
   return [Math.sin((1 - p) * theta) / Math.sin(theta), Math.sin(p * theta) / Math.sin(theta)];
 }
 
-export function slerp(kernels: Kernels, a: Float32Array, b: Float32Array, p: number, out = new Float32Array(a.length)): Float32Array {
+export function slerp(
+  kernels: Kernels,
+  a: Float32Array,
+  b: Float32Array,
+  p: number,
+  out = new Float32Array(a.length),
+): Float32Array {
   const [ca, cb] = slerpCoefficients(a, b, p);
   kernels.axpby(out, ca, a, cb, b);
   return out;

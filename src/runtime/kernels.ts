@@ -24,11 +24,38 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   simd(): number;
-  philox4x32(dst: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
-  gaussian(dst: number, n: number, seedLo: number, seedHi: number, stream: number, substream: number, offset: number): void;
+  philox4x32(
+    dst: number,
+    c0: number,
+    c1: number,
+    c2: number,
+    c3: number,
+    k0: number,
+    k1: number,
+  ): void;
+  gaussian(
+    dst: number,
+    n: number,
+    seedLo: number,
+    seedHi: number,
+    stream: number,
+    substream: number,
+    offset: number,
+  ): void;
   samplerStep(
-    x: number, model: number, w: number, x0Out: number, n: number,
-    pred: number, alpha: number, sigma: number, clip: number, a: number, b: number, c: number, hasW: number,
+    x: number,
+    model: number,
+    w: number,
+    x0Out: number,
+    n: number,
+    pred: number,
+    alpha: number,
+    sigma: number,
+    clip: number,
+    a: number,
+    b: number,
+    c: number,
+    hasW: number,
   ): void;
   guidance(out: number, uncond: number, cond: number, n: number, w: number): void;
   axpby(out: number, x: number, y: number, n: number, a: number, b: number): void;
@@ -50,7 +77,8 @@ const SCALAR_URL = new URL('../generated/kernels-scalar.wasm', import.meta.url);
 
 /** (module (func (result v128) i32.const 0 i32x4.splat)): validates only where WASM SIMD exists. */
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17,
+  11,
 ]);
 
 export function simdSupported(): boolean {
@@ -59,25 +87,35 @@ export function simdSupported(): boolean {
 
 function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+  return (
+    typeof p?.versions?.node === 'string' &&
+    typeof (globalThis as { window?: unknown }).window === 'undefined'
+  );
 }
 
 async function fetchBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:') {
     const fsName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
+    const fs = (await import(/* @vite-ignore */ fsName)) as {
+      readFile(u: URL): Promise<Uint8Array>;
+    };
     const bytes = await fs.readFile(url);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`kernels: fetching ${url.href} failed with HTTP ${response.status}`);
+  if (!response.ok)
+    throw new Error(`kernels: fetching ${url.href} failed with HTTP ${response.status}`);
   return response.arrayBuffer();
 }
 
-export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels & { exports: KernelExports }> {
+export async function loadKernels(
+  options: LoadKernelsOptions = {},
+): Promise<Kernels & { exports: KernelExports }> {
   const variant = options.variant ?? 'auto';
   if (!VARIANTS.includes(variant)) {
-    throw new Error(`variant: got ${JSON.stringify(variant)}; expected one of ${VARIANTS.join(', ')}`);
+    throw new Error(
+      `variant: got ${JSON.stringify(variant)}; expected one of ${VARIANTS.join(', ')}`,
+    );
   }
   const useSimd = variant === 'simd' || (variant === 'auto' && simdSupported());
   let module: WebAssembly.Module;
@@ -85,7 +123,8 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   else if (options.wasm) module = await WebAssembly.compile(options.wasm);
   else {
     const url = useSimd ? SIMD_URL : SCALAR_URL;
-    if (!isNode() && url.protocol === 'file:') throw new Error(`kernels: cannot load ${url.href} outside Node`);
+    if (!isNode() && url.protocol === 'file:')
+      throw new Error(`kernels: cannot load ${url.href} outside Node`);
     module = await WebAssembly.compile(await fetchBytes(url));
   }
   const instance = await WebAssembly.instantiate(module, {
@@ -129,10 +168,19 @@ export class WasmKernels implements Kernels {
   }
 
   philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>): Uint32Array {
-    if (counter.length !== 4 || key.length !== 2) throw new Error('philox4x32: counter has 4 words, key 2');
+    if (counter.length !== 4 || key.length !== 2)
+      throw new Error('philox4x32: counter has 4 words, key 2');
     const [ptr = 0] = this.layout(16);
     const w = (a: ArrayLike<number>, i: number) => (a[i] ?? 0) >>> 0;
-    this.exports.philox4x32(ptr, w(counter, 0), w(counter, 1), w(counter, 2), w(counter, 3), w(key, 0), w(key, 1));
+    this.exports.philox4x32(
+      ptr,
+      w(counter, 0),
+      w(counter, 1),
+      w(counter, 2),
+      w(counter, 3),
+      w(key, 0),
+      w(key, 1),
+    );
     return new Uint32Array(this.exports.memory.buffer, ptr, 4).slice();
   }
 
@@ -142,7 +190,15 @@ export class WasmKernels implements Kernels {
       throw new Error(`offset: got ${offset}; expected an integer with offset + length ≤ 2^32`);
     }
     const [ptr = 0] = this.layout(out.length * 4);
-    this.exports.gaussian(ptr, out.length, k0, k1, address.stream >>> 0, address.substream >>> 0, offset);
+    this.exports.gaussian(
+      ptr,
+      out.length,
+      k0,
+      k1,
+      address.stream >>> 0,
+      address.substream >>> 0,
+      offset,
+    );
     out.set(this.f32(ptr, out.length));
     return out;
   }
@@ -163,8 +219,25 @@ export class WasmKernels implements Kernels {
     this.f32(pm, n).set(model);
     if (w) this.f32(pw, n).set(w);
     const pred = PREDICTION_CODE[k.prediction];
-    if (pred === undefined) throw new Error(`prediction: got ${JSON.stringify(k.prediction)}; expected one of epsilon, v, sample`);
-    this.exports.samplerStep(px, pm, pw, p0, n, pred, k.alpha, k.sigma, k.clip ? 1 : 0, k.a, k.b, k.c, w ? 1 : 0);
+    if (pred === undefined)
+      throw new Error(
+        `prediction: got ${JSON.stringify(k.prediction)}; expected one of epsilon, v, sample`,
+      );
+    this.exports.samplerStep(
+      px,
+      pm,
+      pw,
+      p0,
+      n,
+      pred,
+      k.alpha,
+      k.sigma,
+      k.clip ? 1 : 0,
+      k.a,
+      k.b,
+      k.c,
+      w ? 1 : 0,
+    );
     x.set(this.f32(px, n));
     x0Out.set(this.f32(p0, n));
   }

@@ -7,7 +7,12 @@ import type { DenoiseFn, Prediction, SamplerName, Spacing } from '../../src/core
 import { timesteps, type Schedule } from '../../src/core/schedule.ts';
 import { SAMPLER_UPDATES } from '../../src/core/samplers.ts';
 
-export function exactDenoiser(schedule: Schedule, mu: number, s: number, prediction: Prediction): DenoiseFn {
+export function exactDenoiser(
+  schedule: Schedule,
+  mu: number,
+  s: number,
+  prediction: Prediction,
+): DenoiseFn {
   return async (x, t) => {
     const ab = schedule.alphaBar[t] ?? Number.NaN;
     const alpha = Math.sqrt(ab);
@@ -62,7 +67,11 @@ export function samplerMoments(
     const k = u.a + u.b * gain; // x' = k x + b·offset + c w
     let next: [number, number, number];
     if (u.w === 'previous-x0') {
-      next = [k * mx + u.b * offset + u.c * mp, k * k * vxx + 2 * k * u.c * vxp + u.c * u.c * vpp, gain * (k * vxx + u.c * vxp)];
+      next = [
+        k * mx + u.b * offset + u.c * mp,
+        k * k * vxx + 2 * k * u.c * vxp + u.c * u.c * vpp,
+        gain * (k * vxx + u.c * vxp),
+      ];
     } else {
       const noiseVar = u.w === 'noise' ? u.c * u.c : 0;
       next = [k * mx + u.b * offset, k * k * vxx + noiseVar, gain * k * vxx];
