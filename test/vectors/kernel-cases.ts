@@ -55,6 +55,13 @@ export type KernelCase =
       expect: { rgba: Expected };
     };
 
+/** A case before its expected outputs are filled in. */
+export type KernelCaseInput = KernelCase extends infer C
+  ? C extends unknown
+    ? Omit<C, 'expect'>
+    : never
+  : never;
+
 export interface KernelVectors {
   about: string;
   /** Every case is bit-exact by contract: all backends run the same f32 operations in the same order. */

@@ -18,7 +18,7 @@ const input = (substream: number, scale: number) => ({
   gaussian: [77, 0, substream] as [number, number, number],
   scale,
 });
-const cases: Omit<KernelCase, 'expect'>[] = [];
+const cases: KernelCaseInput[] = [];
 const predictions: Prediction[] = ['epsilon', 'v', 'sample'];
 
 for (const n of LENGTHS) {
