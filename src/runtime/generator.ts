@@ -106,6 +106,7 @@ export class Generator {
     const started = performance.now();
     let last = started;
     let stepMs = 0;
+    let stepsRun = 0;
     try {
       const kernels = await this.platform.kernels();
       const frames: Uint8ClampedArray[] = [];
@@ -121,6 +122,7 @@ export class Generator {
           const now = performance.now();
           stepMs = now - last;
           last = now;
+          stepsRun = p.step;
           const progress: GenerationProgress = { step: p.step, of: p.of, t: p.t, msPerStep: stepMs };
           if (previews) progress.previews = previews;
           if (notice !== undefined) {
@@ -140,7 +142,7 @@ export class Generator {
         count: request.count,
         images,
         backend: denoiser.backend,
-        msPerStep: (performance.now() - started) / request.steps,
+        msPerStep: (performance.now() - started) / Math.max(1, stepsRun),
       };
       if (request.keepFrames) result.frames = frames;
       return result;

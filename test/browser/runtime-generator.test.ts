@@ -4,12 +4,16 @@
  * no adapter, WebGPU on SwiftShader with --enable-unsafe-webgpu, the two
  * compared, and a WebGPU failure injected mid-run.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness, HarnessRun } from './harness/main.ts';
 import { launchBrowser, serveDir, type LaunchedBrowser, type Served } from './helpers.ts';
 import type { GenerateRequest } from '../../workers/protocol.ts';
+import { Generator } from '../../src/runtime/generator.ts';
+import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
+import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
 
 const HARNESS = resolve(import.meta.dirname, 'harness');
 const OUT = resolve(import.meta.dirname, '../../test-results/runtime-harness');
@@ -53,6 +57,17 @@ function foreign(requests: string[]): string[] {
   return requests.filter((u) => !u.startsWith(served.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
 }
 
+/** The same request on the CLI's default engine (onnxruntime-web's WASM build in Node). */
+async function inNode(request: GenerateRequest): Promise<number[]> {
+  const caps = { simd: true, crossOriginIsolated: false, cores: 1, webgpuUnavailable: 'Node' };
+  const g = new Generator({ capabilities: async () => caps, engines: () => nodeEngineLoader('web', 1), kernels: loadSamplingKernels });
+  const dir = resolve(import.meta.dirname, '../../public/models/fashion-28');
+  await g.loadModel({ kind: 'files', manifestText: readFileSync(`${dir}/model.json`, 'utf8'), onnx: readFileSync(`${dir}/model.onnx`) }, 'wasm');
+  const result = await g.generate(request, () => undefined);
+  await g.release();
+  return Array.from(result.images);
+}
+
 const request: GenerateRequest = { seed: 7, count: 2, steps: 4, sampler: 'dpmpp-2m', guidance: 3, label: 7, previewEvery: 2 };
 
 describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
@@ -87,6 +102,10 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
   it('image k of a batch is the image of (seed, index k) made alone', async () => {
     const solo = await generate(browser, { ...request, count: 1, firstIndex: 1 });
     expect(solo.images).toEqual(first.images.slice(28 * 28 * 4));
+  });
+
+  it('matches the Node CLI engine (onnxruntime-web WASM in Node) bit for bit', async () => {
+    expect(await inNode(request)).toEqual(first.images);
   });
 
   it('cancel stops within a step with an AbortError, and the next generation works', async () => {
@@ -128,6 +147,7 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
   }, 300_000);
 
   it('a WebGPU failure mid-run continues on WASM from the same step with one notice', async () => {
+    expect((await call(browser, (h) => h.load('webgpu'))).backend.backend).toBe('webgpu');
     const run = await generate(browser, { ...small, debug: { failWebGpuAtStep: 2 } });
     expect(run.steps).toEqual([1, 2, 3]);
     expect(run.notices).toHaveLength(1);
