@@ -11,6 +11,7 @@ import {
   describeOutput,
   runCase,
   type KernelCase,
+  type KernelCaseInput,
   type KernelVectors,
 } from './kernel-cases.ts';
 
