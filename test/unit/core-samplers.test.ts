@@ -15,7 +15,7 @@ import { sampleLoop, type SampleLoopOptions } from '../../src/core/loop.ts';
 import { buildSchedule } from '../../src/core/schedule.ts';
 import { referenceKernels } from '../../src/core/reference.ts';
 import type { Kernels } from '../../src/core/kernels.ts';
-import type { SamplerName, SampleProgress } from '../../src/core/types.ts';
+import type { SampleRequest, SamplerName, SampleProgress } from '../../src/core/types.ts';
 import { loadKernels } from '../../src/runtime/kernels.ts';
 import { exactDenoiser, samplerMoments } from './core-exact-denoiser.ts';
 import { expectSameBits } from './core-bits.ts';
@@ -170,7 +170,7 @@ describe('the sampling loop', () => {
         (v, i) => 0.1 * ((labels?.[Math.floor(i / per)] ?? 0) - 5) + 0.2 * v,
       );
     };
-    const request = { ...base, sampler: 'ddim', count: 2, label: [1, 2] } as const;
+    const request: SampleRequest = { ...base, sampler: 'ddim', count: 2, label: [1, 2] };
     const guided = (await run({ request: { ...request, guidance: 3 }, denoise, nullLabel: 10 })).x;
     expect(calls.length).toBe(12);
     expect(calls[0]).toEqual({ batch: 4, labels: [1, 2, 10, 10] });
