@@ -8,7 +8,13 @@ import { detectCapabilities } from '../src/runtime/backends.ts';
 import { Generator, type GenerationProgress } from '../src/runtime/generator.ts';
 import { loadSamplingKernels } from '../src/runtime/sampling.ts';
 import { webEngineLoader } from '../src/runtime/ort-web.ts';
-import type { GenerateProgress, GenerateRequest, GenerateResult, GeneratorApi, LoadedModelInfo } from './protocol.ts';
+import type {
+  GenerateProgress,
+  GenerateRequest,
+  GenerateResult,
+  GeneratorApi,
+  LoadedModelInfo,
+} from './protocol.ts';
 
 const generator = new Generator({
   capabilities: () => detectCapabilities(),

@@ -6,7 +6,13 @@
 import type { SamplerName } from '../core/types.ts';
 import { NODE_ENGINES, type NodeEngine } from '../runtime/ort-node.ts';
 
-export const SAMPLERS: readonly SamplerName[] = ['ddpm', 'ddpm-beta', 'ddim', 'dpmpp-2m', 'euler-a'];
+export const SAMPLERS: readonly SamplerName[] = [
+  'ddpm',
+  'ddpm-beta',
+  'ddim',
+  'dpmpp-2m',
+  'euler-a',
+];
 
 export interface GenerateOptions {
   model: string;
@@ -48,21 +54,63 @@ interface Flag {
 }
 
 export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
-  '--model': { key: 'model', kind: 'string', help: 'model id under public/models/, or a folder holding model.json (default fashion-28)' },
+  '--model': {
+    key: 'model',
+    kind: 'string',
+    help: 'model id under public/models/, or a folder holding model.json (default fashion-28)',
+  },
   '--class': { key: 'class', kind: 'string', help: 'class name or index (default: unconditional)' },
   '--n': { key: 'n', kind: 'int', min: 1, max: 1024, help: 'number of images (default 16)' },
   '--steps': { key: 'steps', kind: 'int', min: 1, max: 1000, help: 'sampling steps (default 20)' },
-  '--sampler': { key: 'sampler', kind: 'string', valid: SAMPLERS, help: `sampler (default dpmpp-2m)` },
+  '--sampler': {
+    key: 'sampler',
+    kind: 'string',
+    valid: SAMPLERS,
+    help: `sampler (default dpmpp-2m)`,
+  },
   '--eta': { key: 'eta', kind: 'number', min: 0, max: 1, help: 'DDIM η (default 0)' },
-  '--guidance': { key: 'guidance', kind: 'number', min: 0, max: 50, help: "classifier-free guidance w (default: the model's)" },
+  '--guidance': {
+    key: 'guidance',
+    kind: 'number',
+    min: 0,
+    max: 50,
+    help: "classifier-free guidance w (default: the model's)",
+  },
   '--seed': { key: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'noise seed (default 42)' },
   '--out': { key: 'out', kind: 'string', help: 'PNG grid to write (default samples.png)' },
-  '--gif': { key: 'gif', kind: 'optional-string', help: 'also write the reverse process as an animated GIF (default path: --out with .gif)' },
+  '--gif': {
+    key: 'gif',
+    kind: 'optional-string',
+    help: 'also write the reverse process as an animated GIF (default path: --out with .gif)',
+  },
   '--init': { key: 'init', kind: 'string', help: 'img2img: start from this PNG' },
-  '--strength': { key: 'strength', kind: 'number', min: 0, max: 1, help: 'img2img strength, 0 keeps the image, 1 ignores it (default 0.6)' },
-  '--engine': { key: 'engine', kind: 'string', valid: NODE_ENGINES, help: 'web: onnxruntime-web WASM, same pictures as the app (default); native: onnxruntime-node, faster' },
-  '--threads': { key: 'threads', kind: 'int', min: 1, max: 64, help: 'CPU threads for onnxruntime (default 1)' },
-  '--scale': { key: 'scale', kind: 'int', min: 1, max: 32, help: 'upscale each pixel in the PNG/GIF (default 4)' },
+  '--strength': {
+    key: 'strength',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    help: 'img2img strength, 0 keeps the image, 1 ignores it (default 0.6)',
+  },
+  '--engine': {
+    key: 'engine',
+    kind: 'string',
+    valid: NODE_ENGINES,
+    help: 'web: onnxruntime-web WASM, same pictures as the app (default); native: onnxruntime-node, faster',
+  },
+  '--threads': {
+    key: 'threads',
+    kind: 'int',
+    min: 1,
+    max: 64,
+    help: 'CPU threads for onnxruntime (default 1)',
+  },
+  '--scale': {
+    key: 'scale',
+    kind: 'int',
+    min: 1,
+    max: 32,
+    help: 'upscale each pixel in the PNG/GIF (default 4)',
+  },
   '--help': { key: 'help', kind: 'flag', help: 'show this help' },
 });
 
@@ -89,7 +137,9 @@ function parseValue(name: string, flag: Flag, raw: string): string | number {
   const v = Number(raw);
   const range = `${flag.min ?? '-∞'}..${flag.max ?? '∞'}`;
   if (raw.trim() === '' || !Number.isFinite(v) || (flag.kind === 'int' && !Number.isInteger(v))) {
-    throw new CliError(`${name} must be ${flag.kind === 'int' ? 'an integer' : 'a number'} in ${range} (got "${raw}")`);
+    throw new CliError(
+      `${name} must be ${flag.kind === 'int' ? 'an integer' : 'a number'} in ${range} (got "${raw}")`,
+    );
   }
   if ((flag.min !== undefined && v < flag.min) || (flag.max !== undefined && v > flag.max)) {
     throw new CliError(`${name} must be in ${range} (got ${raw})`);
@@ -125,7 +175,9 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
         opts[flag.key] = '';
         continue;
       }
-      throw new CliError(`${name} needs a value${flag.valid ? `: one of ${flag.valid.join(', ')}` : ` (${flag.help})`}`);
+      throw new CliError(
+        `${name} needs a value${flag.valid ? `: one of ${flag.valid.join(', ')}` : ` (${flag.help})`}`,
+      );
     }
     opts[flag.key] = parseValue(name, flag, raw);
   }
@@ -135,7 +187,9 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
 }
 
 export function usage(): string {
-  const lines = Object.entries(FLAGS).map(([name, f]) => `  ${name.padEnd(12)} ${f.help}${f.valid ? ` [${f.valid.join('|')}]` : ''}`);
+  const lines = Object.entries(FLAGS).map(
+    ([name, f]) => `  ${name.padEnd(12)} ${f.help}${f.valid ? ` [${f.valid.join('|')}]` : ''}`,
+  );
   return [
     'Usage: npm run generate -- [flags]',
     'Example: npm run generate -- --model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png',

@@ -34,8 +34,11 @@ function installedModels(): string[] {
 /** A model id under public/models/, or a folder holding model.json. */
 function modelDir(model: string): string {
   if (existsSync(join(model, 'model.json'))) return resolve(model);
-  if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json'))) return join(MODELS, model);
-  throw new CliError(`--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`);
+  if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
+    return join(MODELS, model);
+  throw new CliError(
+    `--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`,
+  );
 }
 
 function readFile(path: string, what: string): Uint8Array {
@@ -58,15 +61,23 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
   const manifest = parseManifest(manifestText);
   let label: number | null = null;
   if (opts.class !== undefined) {
-    if (manifest.conditioning.kind !== 'class') throw new CliError(`--class: model ${manifest.id} has no classes; leave --class out`);
+    if (manifest.conditioning.kind !== 'class')
+      throw new CliError(`--class: model ${manifest.id} has no classes; leave --class out`);
     const found = findLabel(manifest.conditioning, opts.class);
     if (found === undefined) {
-      const valid = manifest.conditioning.labels.map((l) => l.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join(', ');
-      throw new CliError(`--class: unknown class "${opts.class}" for ${manifest.id}; valid classes: ${valid} (or 0..${manifest.conditioning.labels.length - 1})`);
+      const valid = manifest.conditioning.labels
+        .map((l) => l.toLowerCase().replace(/[^a-z0-9]+/g, '-'))
+        .join(', ');
+      throw new CliError(
+        `--class: unknown class "${opts.class}" for ${manifest.id}; valid classes: ${valid} (or 0..${manifest.conditioning.labels.length - 1})`,
+      );
     }
     label = found;
   }
-  const defaultGuidance = manifest.conditioning.kind === 'class' && label !== null ? manifest.conditioning.defaultGuidance : 0;
+  const defaultGuidance =
+    manifest.conditioning.kind === 'class' && label !== null
+      ? manifest.conditioning.defaultGuidance
+      : 0;
   const { channels, height, width } = manifest.image;
   const request: GenerationRequest = {
     seed: opts.seed,
@@ -83,25 +94,40 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     try {
       image = pngToImage(readFile(opts.init, '--init'), channels, height, width);
     } catch (e) {
-      throw e instanceof CliError ? e : new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
+      throw e instanceof CliError
+        ? e
+        : new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
     }
     request.init = { image, strength: opts.strength };
   }
 
   const cores = availableParallelism();
   const generator = new Generator({
-    capabilities: async () => Object.freeze({ simd: true, crossOriginIsolated: true, cores, webgpuUnavailable: 'Node has no WebGPU' }),
+    capabilities: async () =>
+      Object.freeze({
+        simd: true,
+        crossOriginIsolated: true,
+        cores,
+        webgpuUnavailable: 'Node has no WebGPU',
+      }),
     engines: () => nodeEngineLoader(opts.engine, opts.threads),
     kernels: () =>
       loadSamplingKernels().catch((e: unknown) => {
-        throw new CliError(`the AssemblyScript kernels did not load (${messageOf(e)}); build them with \`npm run asbuild\``);
+        throw new CliError(
+          `the AssemblyScript kernels did not load (${messageOf(e)}); build them with \`npm run asbuild\``,
+        );
       }),
   });
   const onnx = readFile(join(dir, manifest.file.path), '--model');
   const loaded = await generator.loadModel({ kind: 'files', manifestText, onnx }, 'wasm');
   const backend = `${loaded.backend.engine}, ${loaded.backend.threads} thread${loaded.backend.threads === 1 ? '' : 's'}`;
-  const what = label === null ? 'unconditional' : `class ${manifest.conditioning.kind === 'class' ? manifest.conditioning.labels[label] : label}`;
-  log.note(`${manifest.id}: ${opts.n} × ${what}, ${opts.sampler}, ${opts.steps} steps, guidance ${request.guidance}, seed ${opts.seed}${request.init ? `, img2img strength ${opts.strength}` : ''} on ${backend}`);
+  const what =
+    label === null
+      ? 'unconditional'
+      : `class ${manifest.conditioning.kind === 'class' ? manifest.conditioning.labels[label] : label}`;
+  log.note(
+    `${manifest.id}: ${opts.n} × ${what}, ${opts.sampler}, ${opts.steps} steps, guidance ${request.guidance}, seed ${opts.seed}${request.init ? `, img2img strength ${opts.strength}` : ''} on ${backend}`,
+  );
   try {
     const result = await generator.generate(request, (p) => {
       if (p.notice) log.note(p.notice);
@@ -109,7 +135,8 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     });
     log.done();
     const cols = Math.ceil(Math.sqrt(opts.n));
-    const grid = (rgba: Uint8ClampedArray) => tileGrid(rgba, opts.n, width, height, cols, opts.scale);
+    const grid = (rgba: Uint8ClampedArray) =>
+      tileGrid(rgba, opts.n, width, height, cols, opts.scale);
     writeFileSync(opts.out, encodePng(grid(result.images)));
     log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
     const done: CliRun = { out: opts.out, backend };

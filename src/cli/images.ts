@@ -8,7 +8,10 @@ import { PNG } from 'pngjs';
 
 // gifenc is CommonJS for Node (whose ESM loader then exposes only a default
 // export holding the functions) and ESM for bundlers (named exports).
-const gifenc = typeof gifencModule.GIFEncoder === 'function' ? gifencModule : (gifencModule as unknown as { default: typeof gifencModule }).default;
+const gifenc =
+  typeof gifencModule.GIFEncoder === 'function'
+    ? gifencModule
+    : (gifencModule as unknown as { default: typeof gifencModule }).default;
 const { GIFEncoder, applyPalette, quantize } = gifenc;
 
 export interface Grid {
@@ -18,7 +21,14 @@ export interface Grid {
 }
 
 /** Lays `count` RGBA8 images of w×h on a grid of `cols` columns, each pixel scaled by `scale`, 1-scale gutters. */
-export function tileGrid(rgba: Uint8Array | Uint8ClampedArray, count: number, w: number, h: number, cols: number, scale: number): Grid {
+export function tileGrid(
+  rgba: Uint8Array | Uint8ClampedArray,
+  count: number,
+  w: number,
+  h: number,
+  cols: number,
+  scale: number,
+): Grid {
   const rows = Math.ceil(count / cols);
   const gap = count > 1 ? scale : 0;
   const width = cols * w * scale + (cols - 1) * gap;
@@ -49,7 +59,8 @@ export function encodePng(grid: Grid): Uint8Array {
 const GRAYS: Palette = Array.from({ length: 256 }, (_, v) => [v, v, v]);
 
 function isGray(rgba: Uint8Array): boolean {
-  for (let i = 0; i < rgba.length; i += 4) if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) return false;
+  for (let i = 0; i < rgba.length; i += 4)
+    if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) return false;
   return true;
 }
 
@@ -59,8 +70,14 @@ export function encodeGif(frames: Grid[], delayMs = 80): Uint8Array {
   frames.forEach((f, i) => {
     const gray = isGray(f.rgba);
     const palette = gray ? GRAYS : quantize(f.rgba, 256);
-    const index = gray ? Uint8Array.from({ length: f.width * f.height }, (_, p) => f.rgba[p * 4]!) : applyPalette(f.rgba, palette);
-    gif.writeFrame(index, f.width, f.height, { palette, delay: i === frames.length - 1 ? 1500 : delayMs, ...(i === 0 ? { repeat: 0 } : {}) });
+    const index = gray
+      ? Uint8Array.from({ length: f.width * f.height }, (_, p) => f.rgba[p * 4]!)
+      : applyPalette(f.rgba, palette);
+    gif.writeFrame(index, f.width, f.height, {
+      palette,
+      delay: i === frames.length - 1 ? 1500 : delayMs,
+      ...(i === 0 ? { repeat: 0 } : {}),
+    });
   });
   gif.finish();
   return gif.bytes();

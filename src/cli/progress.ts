@@ -16,7 +16,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr, width =
       const filled = Math.round((step / of) * width);
       const eta = ((of - step) * msPerStep) / 1000;
       clear();
-      stream.write(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${step}/${of}  ${msPerStep.toFixed(0)} ms/step  ~${eta.toFixed(1)} s left`);
+      stream.write(
+        `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${step}/${of}  ${msPerStep.toFixed(0)} ms/step  ~${eta.toFixed(1)} s left`,
+      );
       drawn = true;
     },
     note(line) {

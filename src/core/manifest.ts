@@ -98,14 +98,25 @@ function optionalString(parent: Json, key: string, path: string): string | undef
 
 function oneOf<T extends string>(parent: Json, key: string, path: string, valid: readonly T[]): T {
   const v = parent[key];
-  if (typeof v !== 'string' || !(valid as readonly string[]).includes(v)) fail(path, `one of ${valid.join(', ')}`, v);
+  if (typeof v !== 'string' || !(valid as readonly string[]).includes(v))
+    fail(path, `one of ${valid.join(', ')}`, v);
   return v as T;
 }
 
-function integer(parent: Json, key: string, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function integer(
+  parent: Json,
+  key: string,
+  path: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const v = parent[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    fail(path, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`, v);
+    fail(
+      path,
+      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`,
+      v,
+    );
   }
   return v;
 }
@@ -134,7 +145,8 @@ function validateSchedule(root: Json): ScheduleSpec {
   const betaStart = finite(s, 'betaStart', 'schedule.betaStart');
   const betaEnd = finite(s, 'betaEnd', 'schedule.betaEnd');
   const trainSteps = integer(s, 'trainSteps', 'schedule.trainSteps', 2, 100_000);
-  if (!(betaStart > 0 && betaStart < 1)) fail('schedule.betaStart', 'a number in (0, 1)', betaStart);
+  if (!(betaStart > 0 && betaStart < 1))
+    fail('schedule.betaStart', 'a number in (0, 1)', betaStart);
   if (!(betaEnd > 0 && betaEnd < 1)) fail('schedule.betaEnd', 'a number in (0, 1)', betaEnd);
   if (betaEnd < betaStart) fail('schedule.betaEnd', `≥ schedule.betaStart (${betaStart})`, betaEnd);
   return { kind, betaStart, betaEnd, trainSteps };
@@ -145,7 +157,11 @@ function validateConditioning(root: Json): Conditioning {
   const kind = oneOf(c, 'kind', 'conditioning.kind', CONDITIONING_KINDS);
   if (kind === 'none') return { kind };
   const labels = c.labels;
-  if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string' && l.trim() !== '')) {
+  if (
+    !Array.isArray(labels) ||
+    labels.length === 0 ||
+    !labels.every((l) => typeof l === 'string' && l.trim() !== '')
+  ) {
     fail('conditioning.labels', 'a non-empty array of non-empty strings', labels);
   }
   const names = labels as string[];
@@ -154,9 +170,16 @@ function validateConditioning(root: Json): Conditioning {
   if (dup !== undefined) fail('conditioning.labels', 'an array of distinct names', dup);
   const nullLabel = integer(c, 'nullLabel', 'conditioning.nullLabel', 0);
   if (nullLabel < names.length) {
-    fail('conditioning.nullLabel', `an integer ≥ ${names.length} (not one of the ${names.length} class labels)`, nullLabel);
+    fail(
+      'conditioning.nullLabel',
+      `an integer ≥ ${names.length} (not one of the ${names.length} class labels)`,
+      nullLabel,
+    );
   }
-  const defaultGuidance = c.defaultGuidance === undefined ? 1 : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
+  const defaultGuidance =
+    c.defaultGuidance === undefined
+      ? 1
+      : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
   if (defaultGuidance < 0) fail('conditioning.defaultGuidance', 'a number ≥ 0', defaultGuidance);
   return { kind, labels: [...names], nullLabel, defaultGuidance };
 }
@@ -167,12 +190,16 @@ function validateIo(root: Json, conditioning: Conditioning): ModelIo {
   const timestep = string(io, 'timestep', 'io.timestep');
   const output = string(io, 'output', 'io.output');
   const label = optionalString(io, 'label', 'io.label');
-  const timestepType = io.timestepType === undefined ? 'int64' : oneOf(io, 'timestepType', 'io.timestepType', TIMESTEP_TYPES);
+  const timestepType =
+    io.timestepType === undefined
+      ? 'int64'
+      : oneOf(io, 'timestepType', 'io.timestepType', TIMESTEP_TYPES);
   if (conditioning.kind === 'class' && label === undefined) {
     fail('io.label', 'the name of the label input (conditioning.kind is "class")', undefined);
   }
   const inputs = [sample, timestep, ...(label === undefined ? [] : [label])];
-  if (new Set(inputs).size !== inputs.length) fail('io', 'distinct names for sample, timestep and label', inputs);
+  if (new Set(inputs).size !== inputs.length)
+    fail('io', 'distinct names for sample, timestep and label', inputs);
   return label === undefined || conditioning.kind === 'none'
     ? { sample, timestep, output, timestepType }
     : { sample, timestep, label, output, timestepType };
@@ -199,7 +226,8 @@ export function validateManifest(json: unknown): ModelManifest {
   }
   const root = json as Json;
   const id = string(root, 'id', 'id');
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) fail('id', 'letters, digits, ".", "_" or "-", starting with a letter or digit', id);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id))
+    fail('id', 'letters, digits, ".", "_" or "-", starting with a letter or digit', id);
   const conditioning = validateConditioning(root);
   const manifest: ModelManifest = {
     id,
@@ -235,6 +263,8 @@ export function findLabel(conditioning: Conditioning, nameOrIndex: string): numb
   if (wanted === '') return undefined;
   const whole = conditioning.labels.findIndex((l) => simplify(l) === wanted);
   if (whole >= 0) return whole;
-  const part = conditioning.labels.findIndex((l) => l.split('/').some((p) => simplify(p) === wanted));
+  const part = conditioning.labels.findIndex((l) =>
+    l.split('/').some((p) => simplify(p) === wanted),
+  );
   return part >= 0 ? part : undefined;
 }

@@ -34,10 +34,14 @@ export interface BackendPlan {
 }
 
 /** Which capability rules out a backend, as a table of checks. */
-const REQUIREMENTS: Readonly<Record<Backend, (c: Capabilities) => string | undefined>> = Object.freeze({
-  webgpu: (c) => c.webgpuUnavailable,
-  wasm: (c) => (c.simd ? undefined : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser'),
-});
+const REQUIREMENTS: Readonly<Record<Backend, (c: Capabilities) => string | undefined>> =
+  Object.freeze({
+    webgpu: (c) => c.webgpuUnavailable,
+    wasm: (c) =>
+      c.simd
+        ? undefined
+        : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
+  });
 
 export function planBackends(choice: BackendChoice, caps: Capabilities): BackendPlan {
   const plan: BackendPlan = { tryOrder: [], skipped: [] };
@@ -56,14 +60,16 @@ export function planBackends(choice: BackendChoice, caps: Capabilities): Backend
  * the other core runs the page and the kernels.
  */
 export function wasmThreads(caps: Capabilities): { threads: number; reason: string } {
-  if (!caps.crossOriginIsolated) return { threads: 1, reason: 'not cross-origin isolated, so no shared memory for threads' };
+  if (!caps.crossOriginIsolated)
+    return { threads: 1, reason: 'not cross-origin isolated, so no shared memory for threads' };
   const threads = Math.max(1, Math.min(4, Math.floor(caps.cores / 2)));
   return { threads, reason: `${caps.cores} cores` };
 }
 
 /** A tiny module that uses SIMD instructions (the probe wasm-feature-detect uses), for WebAssembly.validate. */
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15,
+  253, 98, 11,
 ]);
 
 export function hasWasmSimd(): boolean {
@@ -99,10 +105,12 @@ export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<s
 }
 
 /** Probes the current global scope (window, worker or Node). */
-export async function detectCapabilities(scope: {
-  navigator?: { gpu?: unknown; hardwareConcurrency?: number };
-  crossOriginIsolated?: boolean;
-} = globalThis as never): Promise<Capabilities> {
+export async function detectCapabilities(
+  scope: {
+    navigator?: { gpu?: unknown; hardwareConcurrency?: number };
+    crossOriginIsolated?: boolean;
+  } = globalThis as never,
+): Promise<Capabilities> {
   const webgpuUnavailable = await probeWebGpu(scope.navigator);
   const caps: Capabilities = {
     simd: hasWasmSimd(),

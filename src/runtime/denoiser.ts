@@ -106,12 +106,21 @@ export class Denoiser {
         reasons.push(describeCreateFailure(backend, e));
         continue;
       }
-      const report: BackendReport = { backend, threads: live.engine.threads, simd: opts.caps.simd, engine: live.engine.name };
+      const report: BackendReport = {
+        backend,
+        threads: live.engine.threads,
+        simd: opts.caps.simd,
+        engine: live.engine.name,
+      };
       if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
       return new Denoiser(opts, live, report);
     }
-    const hint = opts.choice === 'auto' ? '' : ` Choose "auto" or another backend than "${opts.choice}".`;
-    throw new RuntimeError('no-backend', `No backend can run the model here: ${reasons.join('; ')}.${hint}`);
+    const hint =
+      opts.choice === 'auto' ? '' : ` Choose "auto" or another backend than "${opts.choice}".`;
+    throw new RuntimeError(
+      'no-backend',
+      `No backend can run the model here: ${reasons.join('; ')}.${hint}`,
+    );
   }
 
   /** Which backend runs now (it changes after a WebGPU fallback). */
@@ -136,11 +145,24 @@ export class Denoiser {
     await this.live.session.release().catch(() => undefined);
   }
 
-  private async denoiseNow(x: Float32Array, t: number, labels: Int32Array | null, batch: number): Promise<Float32Array> {
+  private async denoiseNow(
+    x: Float32Array,
+    t: number,
+    labels: Int32Array | null,
+    batch: number,
+  ): Promise<Float32Array> {
     const { channels, height, width } = this.manifest.image;
     const size = channels * height * width;
-    if (x.length !== batch * size) throw new RuntimeError('bad-request', `denoise: x has ${x.length} values, expected ${batch}×${size}`);
-    if (labels && labels.length !== batch) throw new RuntimeError('bad-request', `denoise: ${labels.length} labels for a batch of ${batch}`);
+    if (x.length !== batch * size)
+      throw new RuntimeError(
+        'bad-request',
+        `denoise: x has ${x.length} values, expected ${batch}×${size}`,
+      );
+    if (labels && labels.length !== batch)
+      throw new RuntimeError(
+        'bad-request',
+        `denoise: ${labels.length} labels for a batch of ${batch}`,
+      );
     const out = new Float32Array(x.length);
     for (let start = 0; start < batch; start += this.maxBatch) {
       if (this.signal?.aborted) throw abortError();
@@ -152,12 +174,21 @@ export class Denoiser {
     return out;
   }
 
-  private async runWithFallback(x: Float32Array, t: number, labels: Int32Array | null, n: number): Promise<Float32Array> {
+  private async runWithFallback(
+    x: Float32Array,
+    t: number,
+    labels: Int32Array | null,
+    n: number,
+  ): Promise<Float32Array> {
     try {
       return await this.runOnce(x, t, labels, n);
     } catch (e) {
       if (this.report.backend !== 'webgpu') {
-        throw new RuntimeError('run-failed', `The model failed to run on ${this.report.engine} (${messageOf(e)}). Reload the page; if it persists, report the model.`, { cause: e });
+        throw new RuntimeError(
+          'run-failed',
+          `The model failed to run on ${this.report.engine} (${messageOf(e)}). Reload the page; if it persists, report the model.`,
+          { cause: e },
+        );
       }
       await this.fallBackToWasm(messageOf(e));
       return this.runOnce(x, t, labels, n);
@@ -170,7 +201,11 @@ export class Denoiser {
     try {
       live = await openSession(this.opts, 'wasm');
     } catch (e) {
-      throw new RuntimeError('run-failed', `WebGPU failed (${why}) and the CPU fallback could not start (${messageOf(e)}). Reload the page.`, { cause: e });
+      throw new RuntimeError(
+        'run-failed',
+        `WebGPU failed (${why}) and the CPU fallback could not start (${messageOf(e)}). Reload the page.`,
+        { cause: e },
+      );
     }
     this.live = live;
     this.report = {
@@ -181,7 +216,9 @@ export class Denoiser {
       fallbackReason: `WebGPU failed during generation (${why})`,
     };
     void old.session.release().catch(() => undefined);
-    this.onNotice?.(`WebGPU stopped working (${why}); continuing on the CPU (WASM). This run goes on from the same step.`);
+    this.onNotice?.(
+      `WebGPU stopped working (${why}); continuing on the CPU (WASM). This run goes on from the same step.`,
+    );
   }
 
   private get nullLabel(): number {
@@ -189,7 +226,12 @@ export class Denoiser {
     return c.kind === 'class' ? c.nullLabel : 0;
   }
 
-  private feeds(x: Float32Array, t: number, labels: Int32Array | null, n: number): Record<string, OrtTensor> {
+  private feeds(
+    x: Float32Array,
+    t: number,
+    labels: Int32Array | null,
+    n: number,
+  ): Record<string, OrtTensor> {
     const { ort } = this.live.engine;
     const { io } = this.live;
     const { channels, height, width } = this.manifest.image;
@@ -208,13 +250,22 @@ export class Denoiser {
       if (!labels) labels = new Int32Array(n).fill(this.nullLabel);
       feeds[io.label.name] =
         io.label.type === 'int64'
-          ? new ort.Tensor('int64', BigInt64Array.from(labels, (l) => BigInt(l)), [n])
+          ? new ort.Tensor(
+              'int64',
+              BigInt64Array.from(labels, (l) => BigInt(l)),
+              [n],
+            )
           : new ort.Tensor('int32', Int32Array.from(labels), [n]);
     }
     return feeds;
   }
 
-  private async runOnce(x: Float32Array, t: number, labels: Int32Array | null, n: number): Promise<Float32Array> {
+  private async runOnce(
+    x: Float32Array,
+    t: number,
+    labels: Int32Array | null,
+    n: number,
+  ): Promise<Float32Array> {
     if (this.failNextWebGpu && this.report.backend === 'webgpu') {
       this.failNextWebGpu = false;
       throw new Error('injected WebGPU device loss (test hook)');
@@ -225,7 +276,8 @@ export class Denoiser {
     if (!tensor) throw new Error(`the model returned no "${io.output}" output`);
     try {
       const data = (await tensor.getData()) as Float32Array;
-      if (data.length !== x.length) throw new Error(`output "${io.output}" has ${data.length} values, expected ${x.length}`);
+      if (data.length !== x.length)
+        throw new Error(`output "${io.output}" has ${data.length} values, expected ${x.length}`);
       return data.slice();
     } finally {
       for (const v of Object.values(result)) v.dispose();

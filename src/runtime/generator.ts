@@ -69,7 +69,11 @@ export class Generator {
   }
 
   async loadModel(source: PackageSource, choice: BackendChoice): Promise<LoadedModel> {
-    if (this.running) throw new RuntimeError('busy', 'A generation is running; cancel it before loading another model.');
+    if (this.running)
+      throw new RuntimeError(
+        'busy',
+        'A generation is running; cancel it before loading another model.',
+      );
     const pkg = await readModelPackage(source, this.platform.fetch);
     this.caps ??= this.platform.capabilities();
     const caps = await this.caps;
@@ -90,10 +94,15 @@ export class Generator {
     this.running?.abort();
   }
 
-  async generate(request: GenerationRequest, onProgress: (p: GenerationProgress) => void): Promise<GenerationResult> {
+  async generate(
+    request: GenerationRequest,
+    onProgress: (p: GenerationProgress) => void,
+  ): Promise<GenerationResult> {
     const denoiser = this.denoiser;
-    if (!denoiser) throw new RuntimeError('no-model', 'No model is loaded; load one before generating.');
-    if (this.running) throw new RuntimeError('busy', 'A generation is already running; wait for it or cancel it.');
+    if (!denoiser)
+      throw new RuntimeError('no-model', 'No model is loaded; load one before generating.');
+    if (this.running)
+      throw new RuntimeError('busy', 'A generation is already running; wait for it or cancel it.');
     const manifest = denoiser.manifest;
     checkRequest(request, manifest);
     const controller = new AbortController();
@@ -123,7 +132,12 @@ export class Generator {
           stepMs = now - last;
           last = now;
           stepsRun = p.step;
-          const progress: GenerationProgress = { step: p.step, of: p.of, t: p.t, msPerStep: stepMs };
+          const progress: GenerationProgress = {
+            step: p.step,
+            of: p.of,
+            t: p.t,
+            msPerStep: stepMs,
+          };
           if (previews) progress.previews = previews;
           if (notice !== undefined) {
             progress.notice = notice;

@@ -31,19 +31,25 @@ export function parseManifest(text: string): ModelManifest {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new RuntimeError('manifest-json', `model.json is not valid JSON (${messageOf(e)}). Fix the file or export the model again.`);
+    throw new RuntimeError(
+      'manifest-json',
+      `model.json is not valid JSON (${messageOf(e)}). Fix the file or export the model again.`,
+    );
   }
   try {
     return validateManifest(json);
   } catch (e) {
-    throw new RuntimeError('manifest-invalid', `${messageOf(e)}. Fix that field in model.json.`, { cause: e });
+    throw new RuntimeError('manifest-invalid', `${messageOf(e)}. Fix that field in model.json.`, {
+      cause: e,
+    });
   }
 }
 
 /** Checks the .onnx bytes against file.bytes and file.sha256 where the manifest gives them. */
 export async function verifyModelFile(manifest: ModelManifest, onnx: Uint8Array): Promise<void> {
   const { path, bytes, sha256 } = manifest.file;
-  if (onnx.byteLength === 0) throw new RuntimeError('file-empty', `${path} is empty. Copy or export the model file again.`);
+  if (onnx.byteLength === 0)
+    throw new RuntimeError('file-empty', `${path} is empty. Copy or export the model file again.`);
   if (bytes > 0 && bytes !== onnx.byteLength) {
     throw new RuntimeError(
       'file-size',
@@ -66,14 +72,24 @@ async function fetchBytes(fetcher: Fetcher, url: string, what: string): Promise<
   try {
     res = await fetcher(url);
   } catch (e) {
-    throw new RuntimeError('fetch-failed', `Could not fetch ${what} from ${url} (${messageOf(e)}). Check that the model is installed and reload.`);
+    throw new RuntimeError(
+      'fetch-failed',
+      `Could not fetch ${what} from ${url} (${messageOf(e)}). Check that the model is installed and reload.`,
+    );
   }
-  if (!res.ok) throw new RuntimeError('fetch-failed', `Could not fetch ${what} from ${url}: HTTP ${res.status}. Check that the model is installed and reload.`);
+  if (!res.ok)
+    throw new RuntimeError(
+      'fetch-failed',
+      `Could not fetch ${what} from ${url}: HTTP ${res.status}. Check that the model is installed and reload.`,
+    );
   return new Uint8Array(await res.arrayBuffer());
 }
 
 /** Reads, validates and verifies a package. `baseUrl` must be absolute (it ends with '/'). */
-export async function readModelPackage(source: PackageSource, fetcher: Fetcher = (u) => fetch(u)): Promise<ModelPackage> {
+export async function readModelPackage(
+  source: PackageSource,
+  fetcher: Fetcher = (u) => fetch(u),
+): Promise<ModelPackage> {
   if (source.kind === 'files') {
     const manifest = parseManifest(source.manifestText);
     const onnx = source.onnx instanceof Uint8Array ? source.onnx : new Uint8Array(source.onnx);
@@ -82,8 +98,14 @@ export async function readModelPackage(source: PackageSource, fetcher: Fetcher =
   }
   const base = source.baseUrl.endsWith('/') ? source.baseUrl : `${source.baseUrl}/`;
   const manifestUrl = new URL('model.json', base).href;
-  const manifest = parseManifest(new TextDecoder().decode(await fetchBytes(fetcher, manifestUrl, 'model.json')));
-  const onnx = await fetchBytes(fetcher, new URL(manifest.file.path, base).href, manifest.file.path);
+  const manifest = parseManifest(
+    new TextDecoder().decode(await fetchBytes(fetcher, manifestUrl, 'model.json')),
+  );
+  const onnx = await fetchBytes(
+    fetcher,
+    new URL(manifest.file.path, base).href,
+    manifest.file.path,
+  );
   await verifyModelFile(manifest, onnx);
   return { manifest, onnx };
 }

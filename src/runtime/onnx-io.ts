@@ -35,27 +35,51 @@ export interface IoPlan {
 }
 
 function mismatch(message: string): never {
-  throw new RuntimeError('io-mismatch', `The model does not match model.json: ${message}. Fix "io"/"image" in model.json or export the model again.`);
+  throw new RuntimeError(
+    'io-mismatch',
+    `The model does not match model.json: ${message}. Fix "io"/"image" in model.json or export the model again.`,
+  );
 }
 
-function find(list: readonly string[], meta: readonly ValueInfo[] | undefined, name: string, field: string, kind: 'input' | 'output'): ValueInfo | undefined {
-  if (!list.includes(name)) mismatch(`${field} names ${kind} "${name}", but the model's ${kind}s are ${list.map((n) => `"${n}"`).join(', ')}`);
+function find(
+  list: readonly string[],
+  meta: readonly ValueInfo[] | undefined,
+  name: string,
+  field: string,
+  kind: 'input' | 'output',
+): ValueInfo | undefined {
+  if (!list.includes(name))
+    mismatch(
+      `${field} names ${kind} "${name}", but the model's ${kind}s are ${list.map((n) => `"${n}"`).join(', ')}`,
+    );
   const info = meta?.find((m) => m.name === name);
   if (info && !info.isTensor) mismatch(`${kind} "${name}" is not a tensor`);
   return info;
 }
 
-function expectType(info: ValueInfo | undefined, name: string, valid: readonly string[]): string | undefined {
+function expectType(
+  info: ValueInfo | undefined,
+  name: string,
+  valid: readonly string[],
+): string | undefined {
   if (!info?.type) return undefined;
-  if (!valid.includes(info.type)) mismatch(`tensor "${name}" has element type ${info.type}, expected ${valid.join(' or ')}`);
+  if (!valid.includes(info.type))
+    mismatch(`tensor "${name}" has element type ${info.type}, expected ${valid.join(' or ')}`);
   return info.type;
 }
 
-function expectImageShape(info: ValueInfo | undefined, name: string, manifest: ModelManifest): number | 'dynamic' {
+function expectImageShape(
+  info: ValueInfo | undefined,
+  name: string,
+  manifest: ModelManifest,
+): number | 'dynamic' {
   const shape = info?.shape;
   if (!shape || shape.length === 0) return 'dynamic';
   const { channels, height, width } = manifest.image;
-  if (shape.length !== 4) mismatch(`tensor "${name}" has rank ${shape.length}, expected 4 (batch, channels, height, width)`);
+  if (shape.length !== 4)
+    mismatch(
+      `tensor "${name}" has rank ${shape.length}, expected 4 (batch, channels, height, width)`,
+    );
   const want = [channels, height, width];
   shape.slice(1).forEach((d, i) => {
     const axis = ['channels', 'height', 'width'][i]!;
@@ -74,24 +98,39 @@ export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPla
   const sampleInfo = find(ins, session.inputMetadata, io.sample, 'io.sample', 'input');
   const timeInfo = find(ins, session.inputMetadata, io.timestep, 'io.timestep', 'input');
   const conditional = manifest.conditioning.kind === 'class' && io.label !== undefined;
-  const labelInfo = conditional ? find(ins, session.inputMetadata, io.label!, 'io.label', 'input') : undefined;
+  const labelInfo = conditional
+    ? find(ins, session.inputMetadata, io.label!, 'io.label', 'input')
+    : undefined;
   const known = [io.sample, io.timestep, ...(conditional ? [io.label!] : [])];
   const extra = ins.filter((n) => !known.includes(n));
   if (extra.length > 0) {
-    mismatch(`the model also needs input${extra.length > 1 ? 's' : ''} ${extra.map((n) => `"${n}"`).join(', ')}, which model.json does not map (io.sample, io.timestep${conditional ? ', io.label' : ''})`);
+    mismatch(
+      `the model also needs input${extra.length > 1 ? 's' : ''} ${extra.map((n) => `"${n}"`).join(', ')}, which model.json does not map (io.sample, io.timestep${conditional ? ', io.label' : ''})`,
+    );
   }
-  const outInfo = find(session.outputNames, session.outputMetadata, io.output, 'io.output', 'output');
+  const outInfo = find(
+    session.outputNames,
+    session.outputMetadata,
+    io.output,
+    'io.output',
+    'output',
+  );
 
   expectType(sampleInfo, io.sample, ['float32']);
   expectType(outInfo, io.output, ['float32']);
   expectType(timeInfo, io.timestep, [io.timestepType]);
   const batch = expectImageShape(sampleInfo, io.sample, manifest);
   const outBatch = expectImageShape(outInfo, io.output, manifest);
-  if (batch !== outBatch && batch !== 'dynamic' && outBatch !== 'dynamic') mismatch(`input batch ${batch} differs from output batch ${outBatch}`);
-  if (batch !== 'dynamic' && batch !== 1) mismatch(`tensor "${io.sample}" has a fixed batch of ${batch}; export it with a dynamic batch axis (or batch 1)`);
+  if (batch !== outBatch && batch !== 'dynamic' && outBatch !== 'dynamic')
+    mismatch(`input batch ${batch} differs from output batch ${outBatch}`);
+  if (batch !== 'dynamic' && batch !== 1)
+    mismatch(
+      `tensor "${io.sample}" has a fixed batch of ${batch}; export it with a dynamic batch axis (or batch 1)`,
+    );
 
   const timeRank = timeInfo?.shape?.length || 1;
-  if (timeRank !== 1) mismatch(`tensor "${io.timestep}" has rank ${timeRank}, expected 1 (one timestep per image)`);
+  if (timeRank !== 1)
+    mismatch(`tensor "${io.timestep}" has rank ${timeRank}, expected 1 (one timestep per image)`);
   const plan: IoPlan = {
     sample: io.sample,
     timestep: { name: io.timestep, type: io.timestepType },
@@ -101,7 +140,8 @@ export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPla
   if (conditional) {
     const type = (expectType(labelInfo, io.label!, ['int64', 'int32']) ?? 'int64') as LabelType;
     const rank = labelInfo?.shape?.length || 1;
-    if (rank !== 1) mismatch(`tensor "${io.label}" has rank ${rank}, expected 1 (one label per image)`);
+    if (rank !== 1)
+      mismatch(`tensor "${io.label}" has rank ${rank}, expected 1 (one label per image)`);
     plan.label = { name: io.label!, type };
   }
   return plan;

@@ -18,7 +18,12 @@ async function load(engine: NodeEngine, threads: number): Promise<OrtEngine> {
       backend: 'wasm',
       ort,
       threads,
-      sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+      sessionOptions: {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      },
       name: `onnxruntime-node ${ort.env.versions.node ?? ''} CPU`.replace('  ', ' '),
     };
   }

@@ -31,7 +31,11 @@ export function loadSamplingKernels(): Promise<Kernels> {
 
 export interface SamplingJob {
   manifest: ModelManifest;
-  request: SampleRequest & { init?: { image: Float32Array; strength: number }; noise?: Float32Array; previewEvery?: number };
+  request: SampleRequest & {
+    init?: { image: Float32Array; strength: number };
+    noise?: Float32Array;
+    previewEvery?: number;
+  };
   denoise: DenoiseFn;
   kernels: Kernels;
   signal: AbortSignal;
@@ -56,7 +60,11 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
     nullLabel: manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : null,
     signal: job.signal,
     // Frames need x̂0 every step; previews for the page are thinned out below.
-    ...(job.keepFrames ? { previewEvery: 1 } : request.previewEvery !== undefined ? { previewEvery: request.previewEvery } : {}),
+    ...(job.keepFrames
+      ? { previewEvery: 1 }
+      : request.previewEvery !== undefined
+        ? { previewEvery: request.previewEvery }
+        : {}),
     ...(request.init ? { init: request.init } : {}),
     ...(request.noise ? { noise: request.noise } : {}),
   });

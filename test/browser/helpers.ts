@@ -31,7 +31,11 @@ export async function launchBrowser(opts: { webgpu: boolean }): Promise<Launched
     // Without it headless Chromium exposes navigator.gpu but no adapter; with it, SwiftShader's WebGPU.
     ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
   ];
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args,
+  });
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = context.pages()[0] ?? (await context.newPage());

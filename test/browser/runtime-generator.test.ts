@@ -36,17 +36,27 @@ async function openHarness(browser: LaunchedBrowser): Promise<void> {
   await browser.page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
 }
 
-function call<T>(browser: LaunchedBrowser, fn: (h: Harness, arg: unknown) => Promise<T> | T, arg?: unknown): Promise<T> {
+function call<T>(
+  browser: LaunchedBrowser,
+  fn: (h: Harness, arg: unknown) => Promise<T> | T,
+  arg?: unknown,
+): Promise<T> {
   return browser.page.evaluate(
     ([source, a]) => {
       const h = (window as unknown as { harness: Harness }).harness;
-      return (new Function('h', 'a', `return (${source})(h, a);`) as (h: Harness, a: unknown) => Promise<T>)(h, a);
+      return (
+        new Function('h', 'a', `return (${source})(h, a);`) as (
+          h: Harness,
+          a: unknown,
+        ) => Promise<T>
+      )(h, a);
     },
     [fn.toString(), arg] as const,
   );
 }
 
-const generate = (b: LaunchedBrowser, request: GenerateRequest) => call(b, (h, r) => h.generate(r as GenerateRequest), request);
+const generate = (b: LaunchedBrowser, request: GenerateRequest) =>
+  call(b, (h, r) => h.generate(r as GenerateRequest), request);
 
 function maxAbsDiff(a: number[], b: number[]): number {
   expect(a.length).toBe(b.length);
@@ -54,21 +64,42 @@ function maxAbsDiff(a: number[], b: number[]): number {
 }
 
 function foreign(requests: string[]): string[] {
-  return requests.filter((u) => !u.startsWith(served.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  return requests.filter(
+    (u) => !u.startsWith(served.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
+  );
 }
 
 /** The same request on the CLI's default engine (onnxruntime-web's WASM build in Node). */
 async function inNode(request: GenerateRequest): Promise<number[]> {
   const caps = { simd: true, crossOriginIsolated: false, cores: 1, webgpuUnavailable: 'Node' };
-  const g = new Generator({ capabilities: async () => caps, engines: () => nodeEngineLoader('web', 1), kernels: loadSamplingKernels });
+  const g = new Generator({
+    capabilities: async () => caps,
+    engines: () => nodeEngineLoader('web', 1),
+    kernels: loadSamplingKernels,
+  });
   const dir = resolve(import.meta.dirname, '../../public/models/fashion-28');
-  await g.loadModel({ kind: 'files', manifestText: readFileSync(`${dir}/model.json`, 'utf8'), onnx: readFileSync(`${dir}/model.onnx`) }, 'wasm');
+  await g.loadModel(
+    {
+      kind: 'files',
+      manifestText: readFileSync(`${dir}/model.json`, 'utf8'),
+      onnx: readFileSync(`${dir}/model.onnx`),
+    },
+    'wasm',
+  );
   const result = await g.generate(request, () => undefined);
   await g.release();
   return Array.from(result.images);
 }
 
-const request: GenerateRequest = { seed: 7, count: 2, steps: 4, sampler: 'dpmpp-2m', guidance: 3, label: 7, previewEvery: 2 };
+const request: GenerateRequest = {
+  seed: 7,
+  count: 2,
+  steps: 4,
+  sampler: 'dpmpp-2m',
+  guidance: 3,
+  label: 7,
+  previewEvery: 2,
+};
 
 describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
   let browser: LaunchedBrowser;
@@ -110,7 +141,11 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
 
   it('cancel stops within a step with an AbortError, and the next generation works', async () => {
     const long = { ...request, steps: 50, count: 1 };
-    const r = await call(browser, (h, a) => h.cancelThenGenerate(a as GenerateRequest, { ...(a as GenerateRequest), steps: 2 }), long);
+    const r = await call(
+      browser,
+      (h, a) => h.cancelThenGenerate(a as GenerateRequest, { ...(a as GenerateRequest), steps: 2 }),
+      long,
+    );
     expect(r.error).toMatch(/^AbortError: /);
     expect(r.stepsBeforeStop).toBeLessThanOrEqual(2);
     expect(r.next.steps).toEqual([1, 2]);
@@ -124,7 +159,14 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
 describe('generator worker on WebGPU (SwiftShader)', () => {
   let browser: LaunchedBrowser;
   // Few steps and a batch of 1 (2 with guidance): SwiftShader takes seconds per call.
-  const small: GenerateRequest = { seed: 11, count: 1, steps: 3, sampler: 'ddim', guidance: 3, label: 0 };
+  const small: GenerateRequest = {
+    seed: 11,
+    count: 1,
+    steps: 3,
+    sampler: 'ddim',
+    guidance: 3,
+    label: 0,
+  };
   let wasm: HarnessRun;
 
   beforeAll(async () => {
@@ -142,7 +184,9 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
     const gpu = await generate(browser, small);
     expect(gpu.backend.backend).toBe('webgpu');
     const diff = maxAbsDiff(gpu.images, wasm.images);
-    console.log(`WebGPU vs WASM: max abs pixel difference ${diff}/255, ms per step ${gpu.msPerStep.toFixed(0)} vs ${wasm.msPerStep.toFixed(0)}`);
+    console.log(
+      `WebGPU vs WASM: max abs pixel difference ${diff}/255, ms per step ${gpu.msPerStep.toFixed(0)} vs ${wasm.msPerStep.toFixed(0)}`,
+    );
     expect(diff).toBeLessThanOrEqual(GPU_TOLERANCE);
   }, 300_000);
 
@@ -151,8 +195,13 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
     const run = await generate(browser, { ...small, debug: { failWebGpuAtStep: 2 } });
     expect(run.steps).toEqual([1, 2, 3]);
     expect(run.notices).toHaveLength(1);
-    expect(run.notices[0]).toMatch(/WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU \(WASM\)/);
-    expect(run.backend).toMatchObject({ backend: 'wasm', fallbackReason: expect.stringMatching(/WebGPU failed during generation/) });
+    expect(run.notices[0]).toMatch(
+      /WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU \(WASM\)/,
+    );
+    expect(run.backend).toMatchObject({
+      backend: 'wasm',
+      fallbackReason: expect.stringMatching(/WebGPU failed during generation/),
+    });
     expect(maxAbsDiff(run.images, wasm.images)).toBeLessThanOrEqual(GPU_TOLERANCE);
   }, 300_000);
 

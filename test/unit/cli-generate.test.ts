@@ -26,25 +26,44 @@ function parseError(argv: string[]): string {
 function recorder(): ProgressBar & { lines: string[]; steps: string[] } {
   const lines: string[] = [];
   const steps: string[] = [];
-  return { lines, steps, note: (l) => lines.push(l), update: (s, of) => steps.push(`${s}/${of}`), done: () => undefined };
+  return {
+    lines,
+    steps,
+    note: (l) => lines.push(l),
+    update: (s, of) => steps.push(`${s}/${of}`),
+    done: () => undefined,
+  };
 }
 
 describe('generate flags', () => {
   it('parses the documented example', () => {
-    const argv = '--model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png'.split(' ');
+    const argv =
+      '--model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png'.split(
+        ' ',
+      );
     expect(parseArgs(argv)).toEqual({ ...DEFAULTS, class: 'sneaker', guidance: 3 });
   });
 
   it('reads --gif with or without a path, --flag=value, and img2img flags', () => {
     expect(parseArgs(['--out', 'a.png', '--gif']).gif).toBe('a.gif');
     expect(parseArgs(['--gif', '--n', '4'])).toMatchObject({ gif: 'samples.gif', n: 4 });
-    expect(parseArgs(['--gif=anim.gif', '--init', 'x.png', '--strength=0.6'])).toMatchObject({ gif: 'anim.gif', init: 'x.png', strength: 0.6 });
+    expect(parseArgs(['--gif=anim.gif', '--init', 'x.png', '--strength=0.6'])).toMatchObject({
+      gif: 'anim.gif',
+      init: 'x.png',
+      strength: 0.6,
+    });
   });
 
   it.each<[string[], RegExp]>([
-    [['--bogus'], /^unknown flag --bogus; valid flags: --model, --class, --n, --steps, --sampler, .*--help$/],
+    [
+      ['--bogus'],
+      /^unknown flag --bogus; valid flags: --model, --class, --n, --steps, --sampler, .*--help$/,
+    ],
     [['samples.png'], /^unexpected argument "samples\.png"; valid flags: --model/],
-    [['--sampler', 'heun'], /^--sampler must be one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a \(got "heun"\)$/],
+    [
+      ['--sampler', 'heun'],
+      /^--sampler must be one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a \(got "heun"\)$/,
+    ],
     [['--engine', 'gpu'], /^--engine must be one of web, native \(got "gpu"\)$/],
     [['--n', '0'], /^--n must be in 1\.\.1024 \(got 0\)$/],
     [['--steps', 'ten'], /^--steps must be an integer in 1\.\.1000 \(got "ten"\)$/],
@@ -63,10 +82,31 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
   it('writes a PNG grid and the reverse process as a GIF', async () => {
     const out = join(tmp, 'grid.png');
     const log = recorder();
-    const done = await run(parseArgs(['--class', 'sneaker', '--n', '3', '--steps', '3', '--out', out, '--gif', '--scale', '2']), log);
-    expect(done).toMatchObject({ out, gif: join(tmp, 'grid.gif'), backend: expect.stringMatching(/onnxruntime-web .*WASM, 1 thread/) });
+    const done = await run(
+      parseArgs([
+        '--class',
+        'sneaker',
+        '--n',
+        '3',
+        '--steps',
+        '3',
+        '--out',
+        out,
+        '--gif',
+        '--scale',
+        '2',
+      ]),
+      log,
+    );
+    expect(done).toMatchObject({
+      out,
+      gif: join(tmp, 'grid.gif'),
+      backend: expect.stringMatching(/onnxruntime-web .*WASM, 1 thread/),
+    });
     expect(log.steps).toEqual(['1/3', '2/3', '3/3']);
-    expect(log.lines[0]).toMatch(/fashion-28: 3 × class Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/);
+    expect(log.lines[0]).toMatch(
+      /fashion-28: 3 × class Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/,
+    );
     const png = PNG.sync.read(readFileSync(out));
     // 2 columns × 2 rows of 28×2 px with a 2 px gutter.
     expect([png.width, png.height]).toEqual([2 * 56 + 2, 2 * 56 + 2]);
@@ -78,10 +118,28 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
 
   it('img2img from a PNG: strength 0.1 stays close to the init image', async () => {
     const init = join(tmp, 'init.png');
-    const gray = Uint8ClampedArray.from({ length: 28 * 28 * 4 }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(i / 4 / 28) < 14 ? 230 : 20));
+    const gray = Uint8ClampedArray.from({ length: 28 * 28 * 4 }, (_, i) =>
+      i % 4 === 3 ? 255 : Math.floor(i / 4 / 28) < 14 ? 230 : 20,
+    );
     writeFileSync(init, encodePng(tileGrid(gray, 1, 28, 28, 1, 3)));
     const out = join(tmp, 'img2img.png');
-    await run(parseArgs(['--init', init, '--strength', '0.1', '--n', '1', '--steps', '10', '--out', out, '--scale', '1']), recorder());
+    await run(
+      parseArgs([
+        '--init',
+        init,
+        '--strength',
+        '0.1',
+        '--n',
+        '1',
+        '--steps',
+        '10',
+        '--out',
+        out,
+        '--scale',
+        '1',
+      ]),
+      recorder(),
+    );
     const result = pngToImage(readFileSync(out), 1, 28, 28);
     const target = pngToImage(readFileSync(init), 1, 28, 28);
     const mean = result.reduce((s, v, i) => s + Math.abs(v - target[i]!), 0) / result.length;
@@ -89,8 +147,14 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
   });
 
   it.each<[string[], RegExp]>([
-    [['--class', 'boots'], /^--class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle-boot \(or 0\.\.9\)$/],
-    [['--model', 'nope'], /^--model: no model "nope"; valid models: .*fashion-28.*, or a folder holding model\.json$/],
+    [
+      ['--class', 'boots'],
+      /^--class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle-boot \(or 0\.\.9\)$/,
+    ],
+    [
+      ['--model', 'nope'],
+      /^--model: no model "nope"; valid models: .*fashion-28.*, or a folder holding model\.json$/,
+    ],
     [['--init', 'missing.png'], /^--init: cannot read missing\.png/],
   ])('%j fails before generating, naming what is valid', async (argv, message) => {
     const e = await run(parseArgs([...argv, '--out', join(tmp, 'x.png')]), recorder()).then(
@@ -102,25 +166,44 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
   });
 
   it('as a process: a bad class is one line on stderr and exit code 2', async () => {
-    const e = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/generate.ts', '--class', 'boots']).then(
+    const e = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'src/cli/generate.ts',
+      '--class',
+      'boots',
+    ]).then(
       () => undefined,
       (err: unknown) => err as { code: number; stderr: string },
     );
     expect(e?.code).toBe(2);
-    expect(e?.stderr.trim()).toMatch(/^generate: --class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, .*ankle-boot \(or 0\.\.9\)$/);
+    expect(e?.stderr.trim()).toMatch(
+      /^generate: --class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, .*ankle-boot \(or 0\.\.9\)$/,
+    );
   });
 });
 
 describe('CLI image files', () => {
   it('a PNG made from gray levels reads back as the same floats in [-1, 1]', () => {
-    const levels = Uint8ClampedArray.from({ length: 28 * 28 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (Math.floor(i / 4) * 7) % 256));
+    const levels = Uint8ClampedArray.from({ length: 28 * 28 * 4 }, (_, i) =>
+      i % 4 === 3 ? 255 : (Math.floor(i / 4) * 7) % 256,
+    );
     const floats = pngToImage(encodePng(tileGrid(levels, 1, 28, 28, 1, 1)), 1, 28, 28);
-    expect(Array.from(floats.slice(0, 4))).toEqual([0, 7, 14, 21].map((v) => (v / 255) * 2 - 1).map(Math.fround));
+    expect(Array.from(floats.slice(0, 4))).toEqual(
+      [0, 7, 14, 21].map((v) => (v / 255) * 2 - 1).map(Math.fround),
+    );
   });
 
   it('a larger PNG is area-averaged down to the model size', () => {
-    const big = Uint8ClampedArray.from({ length: 56 * 56 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (Math.floor(i / 4) % 56) % 2 === 0 ? 255 : 0));
-    const floats = pngToImage(encodePng({ rgba: Uint8Array.from(big), width: 56, height: 56 }), 1, 28, 28);
+    const big = Uint8ClampedArray.from({ length: 56 * 56 * 4 }, (_, i) =>
+      i % 4 === 3 ? 255 : (Math.floor(i / 4) % 56) % 2 === 0 ? 255 : 0,
+    );
+    const floats = pngToImage(
+      encodePng({ rgba: Uint8Array.from(big), width: 56, height: 56 }),
+      1,
+      28,
+      28,
+    );
     expect(Math.max(...floats.map((v) => Math.abs(v)))).toBeLessThan(1e-6);
   });
 });

@@ -11,7 +11,12 @@ const DIR = 'public/models/fashion-28';
 const manifest = validateManifest(JSON.parse(readFileSync(`${DIR}/model.json`, 'utf8')));
 const onnx = new Uint8Array(readFileSync(`${DIR}/model.onnx`));
 const SIZE = 28 * 28;
-const cpuOnly: Capabilities = { simd: true, crossOriginIsolated: false, cores: 2, webgpuUnavailable: 'no navigator.gpu' };
+const cpuOnly: Capabilities = {
+  simd: true,
+  crossOriginIsolated: false,
+  cores: 2,
+  webgpuUnavailable: 'no navigator.gpu',
+};
 const withGpu: Capabilities = { simd: true, crossOriginIsolated: false, cores: 2 };
 const wasm = nodeEngineLoader('web', 1);
 
@@ -62,8 +67,12 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     const d = await Denoiser.create(options());
     const { x } = input(2);
     const nullLabel = manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : -1;
-    expect(await d.denoise(x, 250, null, 2)).toEqual(await d.denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2));
-    expect(await d.denoise(x, 250, null, 2)).not.toEqual(await d.denoise(x, 250, new Int32Array([1, 1]), 2));
+    expect(await d.denoise(x, 250, null, 2)).toEqual(
+      await d.denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2),
+    );
+    expect(await d.denoise(x, 250, null, 2)).not.toEqual(
+      await d.denoise(x, 250, new Int32Array([1, 1]), 2),
+    );
     await d.release();
   });
 
@@ -85,14 +94,20 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
       if (b === 'webgpu') throw new Error('adapter went away');
       return wasm(b);
     };
-    const d = await Denoiser.create(options({ choice: 'auto', caps: withGpu, loadEngine: failing }));
+    const d = await Denoiser.create(
+      options({ choice: 'auto', caps: withGpu, loadEngine: failing }),
+    );
     expect(d.backend.backend).toBe('wasm');
-    expect(d.backend.fallbackReason).toMatch(/WebGPU session creation failed \(adapter went away\)/);
+    expect(d.backend.fallbackReason).toMatch(
+      /WebGPU session creation failed \(adapter went away\)/,
+    );
     await d.release();
   });
 
   it('a WebGPU failure mid-run retries the same call on WASM with one notice', async () => {
-    const gpu = await Denoiser.create(options({ choice: 'auto', caps: withGpu, loadEngine: fakeGpu }));
+    const gpu = await Denoiser.create(
+      options({ choice: 'auto', caps: withGpu, loadEngine: fakeGpu }),
+    );
     const cpu = await Denoiser.create(options());
     expect(gpu.backend.backend).toBe('webgpu');
     const notices: string[] = [];
@@ -103,8 +118,13 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     const after = await gpu.denoise(x, 400, labels, 3);
     await gpu.denoise(x, 300, labels, 3);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU/);
-    expect(gpu.backend).toMatchObject({ backend: 'wasm', fallbackReason: expect.stringMatching(/WebGPU failed during generation/) });
+    expect(notices[0]).toMatch(
+      /WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU/,
+    );
+    expect(gpu.backend).toMatchObject({
+      backend: 'wasm',
+      fallbackReason: expect.stringMatching(/WebGPU failed during generation/),
+    });
     expect(after).toEqual(await cpu.denoise(x, 400, labels, 3));
     await gpu.release();
     await cpu.release();
@@ -127,12 +147,36 @@ describe('model I/O is checked against the manifest before the first step', () =
   };
 
   it.each<[string, (m: ModelManifest) => void, RegExp]>([
-    ['a wrong input name', (m) => (m.io.sample = 'image'), /io\.sample names input "image", but the model's inputs are "x", "t", "y"/],
-    ['a wrong output name', (m) => (m.io.output = 'noise'), /io\.output names output "noise", but the model's outputs are "eps"/],
-    ['a wrong channel count', (m) => (m.image.channels = 3), /tensor "x" has channels 1, but image\.channels is 3/],
-    ['a wrong height', (m) => (m.image.height = 32), /tensor "x" has height 28, but image\.height is 32/],
-    ['a wrong timestep type', (m) => (m.io.timestepType = 'float32'), /tensor "t" has element type int64, expected float32/],
-    ['an unmapped input', (m) => (m.conditioning = { kind: 'none' }), /the model also needs input "y", which model\.json does not map/],
+    [
+      'a wrong input name',
+      (m) => (m.io.sample = 'image'),
+      /io\.sample names input "image", but the model's inputs are "x", "t", "y"/,
+    ],
+    [
+      'a wrong output name',
+      (m) => (m.io.output = 'noise'),
+      /io\.output names output "noise", but the model's outputs are "eps"/,
+    ],
+    [
+      'a wrong channel count',
+      (m) => (m.image.channels = 3),
+      /tensor "x" has channels 1, but image\.channels is 3/,
+    ],
+    [
+      'a wrong height',
+      (m) => (m.image.height = 32),
+      /tensor "x" has height 28, but image\.height is 32/,
+    ],
+    [
+      'a wrong timestep type',
+      (m) => (m.io.timestepType = 'float32'),
+      /tensor "t" has element type int64, expected float32/,
+    ],
+    [
+      'an unmapped input',
+      (m) => (m.conditioning = { kind: 'none' }),
+      /the model also needs input "y", which model\.json does not map/,
+    ],
   ])('%s is an io-mismatch error', async (_what, change, message) => {
     const e = await rejection(Denoiser.create(options({ manifest: variant(change) })));
     expect(e.code).toBe('io-mismatch');

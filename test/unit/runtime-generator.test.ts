@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../src/runtime/backends.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
-import { Generator, type GenerationProgress, type GenerationRequest } from '../../src/runtime/generator.ts';
+import {
+  Generator,
+  type GenerationProgress,
+  type GenerationRequest,
+} from '../../src/runtime/generator.ts';
 import type { PackageSource } from '../../src/runtime/model-package.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
@@ -15,7 +19,12 @@ const source: PackageSource = {
   onnx: new Uint8Array(readFileSync(`${DIR}/model.onnx`)),
 };
 const PIXELS = 28 * 28;
-const cpuOnly: Capabilities = { simd: true, crossOriginIsolated: false, cores: 2, webgpuUnavailable: 'no navigator.gpu' };
+const cpuOnly: Capabilities = {
+  simd: true,
+  crossOriginIsolated: false,
+  cores: 2,
+  webgpuUnavailable: 'no navigator.gpu',
+};
 const wasm = nodeEngineLoader('web', 1);
 /** A stand-in WebGPU engine (the WASM build labelled 'webgpu') so the mid-run fallback runs in Node. */
 const standInGpu: EngineLoader = async (b) => {
@@ -24,10 +33,21 @@ const standInGpu: EngineLoader = async (b) => {
 };
 
 function generator(caps = cpuOnly, engines: EngineLoader = wasm): Generator {
-  return new Generator({ capabilities: async () => caps, engines: () => engines, kernels: loadSamplingKernels });
+  return new Generator({
+    capabilities: async () => caps,
+    engines: () => engines,
+    kernels: loadSamplingKernels,
+  });
 }
 
-const base: GenerationRequest = { seed: 42, count: 3, steps: 6, sampler: 'dpmpp-2m', guidance: 3, label: 7 };
+const base: GenerationRequest = {
+  seed: 42,
+  count: 3,
+  steps: 6,
+  sampler: 'dpmpp-2m',
+  guidance: 3,
+  label: 7,
+};
 
 const cpu = generator();
 await cpu.loadModel(source, 'wasm');
@@ -50,7 +70,10 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 /** RGBA8 gray image k → C×H×W floats in [-1, 1]. */
 function toFloats(rgba: Uint8ClampedArray, k: number): Float32Array {
-  return Float32Array.from({ length: PIXELS }, (_, p) => (rgba[(k * PIXELS + p) * 4]! / 255) * 2 - 1);
+  return Float32Array.from(
+    { length: PIXELS },
+    (_, p) => (rgba[(k * PIXELS + p) * 4]! / 255) * 2 - 1,
+  );
 }
 
 function meanAbs(a: Float32Array, b: Float32Array): number {
@@ -63,7 +86,12 @@ describe('Generator on WASM (Node)', () => {
   it('generates with progress every step, previews, and a bit-identical rerun', async () => {
     const a = await run(cpu, { ...base, previewEvery: 2 });
     first = a.result.images;
-    expect(a.result).toMatchObject({ width: 28, height: 28, count: 3, backend: { backend: 'wasm', threads: 1 } });
+    expect(a.result).toMatchObject({
+      width: 28,
+      height: 28,
+      count: 3,
+      backend: { backend: 'wasm', threads: 1 },
+    });
     expect(a.result.images.length).toBe(3 * PIXELS * 4);
     expect(a.progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(a.progress.filter((p) => p.previews).map((p) => p.step)).toEqual([2, 4, 6]);
@@ -85,7 +113,9 @@ describe('Generator on WASM (Node)', () => {
     expect(other.result.images).not.toEqual(first);
     const mixed = await run(cpu, { ...base, label: [7, 1, 7] });
     expect(mixed.result.images.slice(0, PIXELS * 4)).toEqual(first.slice(0, PIXELS * 4));
-    expect(mixed.result.images.slice(PIXELS * 4, 2 * PIXELS * 4)).not.toEqual(first.slice(PIXELS * 4, 2 * PIXELS * 4));
+    expect(mixed.result.images.slice(PIXELS * 4, 2 * PIXELS * 4)).not.toEqual(
+      first.slice(PIXELS * 4, 2 * PIXELS * 4),
+    );
   });
 
   it('keeps one RGBA frame per step when asked', async () => {
@@ -118,9 +148,14 @@ describe('Generator on WASM (Node)', () => {
 
   it('img2img: the further from the init image, the higher the strength; same request, same bits', async () => {
     const init = toFloats(first, 0);
-    const img2img = (strength: number) => run(cpu, { ...base, seed: 5, count: 1, steps: 10, init: { image: init, strength } });
+    const img2img = (strength: number) =>
+      run(cpu, { ...base, seed: 5, count: 1, steps: 10, init: { image: init, strength } });
     const runs = [await img2img(0.2), await img2img(0.6), await img2img(1)];
-    const [low, mid, full] = runs.map((r) => meanAbs(toFloats(r.result.images, 0), init)) as [number, number, number];
+    const [low, mid, full] = runs.map((r) => meanAbs(toFloats(r.result.images, 0), init)) as [
+      number,
+      number,
+      number,
+    ];
     expect(runs.map((r) => r.progress[0]!.of)).toEqual([2, 6, 10]);
     expect(low).toBeLessThan(mid);
     expect(mid).toBeLessThan(full);
@@ -129,13 +164,33 @@ describe('Generator on WASM (Node)', () => {
   });
 
   it.each<[string, Partial<GenerationRequest>, RegExp]>([
-    ['an unknown class', { label: 12 }, /"label" must be a class index in 0\.\.9: 0 \(T-shirt\/top\), 1 \(Trouser\).*9 \(Ankle boot\), or null \(got 12\)/],
-    ['an unknown sampler', { sampler: 'heun' as 'ddim' }, /"sampler" must be one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a \(got "heun"\)/],
+    [
+      'an unknown class',
+      { label: 12 },
+      /"label" must be a class index in 0\.\.9: 0 \(T-shirt\/top\), 1 \(Trouser\).*9 \(Ankle boot\), or null \(got 12\)/,
+    ],
+    [
+      'an unknown sampler',
+      { sampler: 'heun' as 'ddim' },
+      /"sampler" must be one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a \(got "heun"\)/,
+    ],
     ['zero steps', { steps: 0 }, /"steps" must be an integer in 1\.\.1000 \(got 0\)/],
     ['a negative guidance', { guidance: -1 }, /"guidance" must be a finite number ≥ 0/],
-    ['a wrong-sized init image', { init: { image: new Float32Array(10), strength: 0.5 } }, /"init\.image" must be a Float32Array of 784 values .*\(got 10 values\)/],
-    ['a strength above 1', { init: { image: new Float32Array(PIXELS), strength: 1.5 } }, /"init\.strength" must be a number in \[0, 1\] \(got 1\.5\)/],
-    ['a wrong-sized noise', { noise: new Float32Array(5) }, /"noise" must be a Float32Array of count×784 = 2352 values/],
+    [
+      'a wrong-sized init image',
+      { init: { image: new Float32Array(10), strength: 0.5 } },
+      /"init\.image" must be a Float32Array of 784 values .*\(got 10 values\)/,
+    ],
+    [
+      'a strength above 1',
+      { init: { image: new Float32Array(PIXELS), strength: 1.5 } },
+      /"init\.strength" must be a number in \[0, 1\] \(got 1\.5\)/,
+    ],
+    [
+      'a wrong-sized noise',
+      { noise: new Float32Array(5) },
+      /"noise" must be a Float32Array of count×784 = 2352 values/,
+    ],
   ])('%s is a bad-request error naming the field', async (_what, change, message) => {
     const e = (await rejection(run(cpu, { ...base, ...change }))) as RuntimeError;
     expect(e.code).toBe('bad-request');
@@ -157,9 +212,14 @@ describe('Generator: WebGPU failure mid-run (stand-in WebGPU engine)', () => {
     expect(r.progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     const noticed = r.progress.filter((p) => p.notice);
     expect(noticed.map((p) => p.step)).toEqual([3]);
-    expect(noticed[0]!.notice).toMatch(/WebGPU stopped working .*continuing on the CPU \(WASM\)\. This run goes on from the same step\./);
+    expect(noticed[0]!.notice).toMatch(
+      /WebGPU stopped working .*continuing on the CPU \(WASM\)\. This run goes on from the same step\./,
+    );
     expect(noticed[0]!.backend).toMatchObject({ backend: 'wasm' });
-    expect(r.result.backend).toMatchObject({ backend: 'wasm', fallbackReason: expect.stringMatching(/WebGPU failed during generation/) });
+    expect(r.result.backend).toMatchObject({
+      backend: 'wasm',
+      fallbackReason: expect.stringMatching(/WebGPU failed during generation/),
+    });
     const reference = await run(cpu, base);
     expect(r.result.images).toEqual(reference.result.images);
     await g.release();

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectCapabilities, planBackends, probeWebGpu, wasmThreads, type Capabilities } from '../../src/runtime/backends.ts';
+import {
+  detectCapabilities,
+  planBackends,
+  probeWebGpu,
+  wasmThreads,
+  type Capabilities,
+} from '../../src/runtime/backends.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { readModelPackage, sha256Hex, type Fetcher } from '../../src/runtime/model-package.ts';
 
@@ -25,7 +31,11 @@ function edit(change: (m: Record<string, Record<string, unknown>>) => void): str
 
 describe('readModelPackage', () => {
   it('reads imported files and checks size and SHA-256', async () => {
-    const pkg = await readModelPackage({ kind: 'files', manifestText, onnx: onnx.buffer.slice(0) as ArrayBuffer });
+    const pkg = await readModelPackage({
+      kind: 'files',
+      manifestText,
+      onnx: onnx.buffer.slice(0) as ArrayBuffer,
+    });
     expect(pkg.manifest.id).toBe('fashion-28');
     expect(pkg.onnx.byteLength).toBe(onnx.byteLength);
     expect(await sha256Hex(pkg.onnx)).toBe(pkg.manifest.file.sha256);
@@ -39,22 +49,47 @@ describe('readModelPackage', () => {
       if (url.endsWith('/model.onnx')) return new Response(onnx);
       return new Response('', { status: 404 });
     };
-    const pkg = await readModelPackage({ kind: 'url', baseUrl: 'https://app.test/models/fashion-28' }, fetcher);
-    expect(seen).toEqual(['https://app.test/models/fashion-28/model.json', 'https://app.test/models/fashion-28/model.onnx']);
+    const pkg = await readModelPackage(
+      { kind: 'url', baseUrl: 'https://app.test/models/fashion-28' },
+      fetcher,
+    );
+    expect(seen).toEqual([
+      'https://app.test/models/fashion-28/model.json',
+      'https://app.test/models/fashion-28/model.onnx',
+    ]);
     expect(pkg.onnx.byteLength).toBe(onnx.byteLength);
   });
 
   it('says which URL failed and with what status', async () => {
-    const e = await rejection(readModelPackage({ kind: 'url', baseUrl: 'https://app.test/m/' }, async () => new Response('', { status: 404 })));
+    const e = await rejection(
+      readModelPackage(
+        { kind: 'url', baseUrl: 'https://app.test/m/' },
+        async () => new Response('', { status: 404 }),
+      ),
+    );
     expect(e.code).toBe('fetch-failed');
-    expect(e.message).toBe('Could not fetch model.json from https://app.test/m/model.json: HTTP 404. Check that the model is installed and reload.');
+    expect(e.message).toBe(
+      'Could not fetch model.json from https://app.test/m/model.json: HTTP 404. Check that the model is installed and reload.',
+    );
   });
 
   it.each<[string, string, Uint8Array, string, RegExp]>([
     ['not JSON', '{"id": ', onnx, 'manifest-json', /model\.json is not valid JSON/],
-    ['an invalid field', edit((m) => (m.prediction = 'noise' as never)), onnx, 'manifest-invalid', /"prediction" must be one of epsilon, v, sample \(got "noise"\)\. Fix that field/],
+    [
+      'an invalid field',
+      edit((m) => (m.prediction = 'noise' as never)),
+      onnx,
+      'manifest-invalid',
+      /"prediction" must be one of epsilon, v, sample \(got "noise"\)\. Fix that field/,
+    ],
     ['an empty file', manifestText, new Uint8Array(0), 'file-empty', /model\.onnx is empty/],
-    ['a truncated file', manifestText, onnx.slice(0, 1000), 'file-size', /model\.onnx has 1000 bytes but model\.json says file\.bytes = \d+: the file is truncated/],
+    [
+      'a truncated file',
+      manifestText,
+      onnx.slice(0, 1000),
+      'file-size',
+      /model\.onnx has 1000 bytes but model\.json says file\.bytes = \d+: the file is truncated/,
+    ],
     [
       'a corrupted file',
       manifestText,
@@ -70,7 +105,11 @@ describe('readModelPackage', () => {
 
   it('skips the checks the manifest does not ask for', async () => {
     const text = edit((m) => (m.file = { path: 'model.onnx' }));
-    const pkg = await readModelPackage({ kind: 'files', manifestText: text, onnx: onnx.slice(0, 1000) });
+    const pkg = await readModelPackage({
+      kind: 'files',
+      manifestText: text,
+      onnx: onnx.slice(0, 1000),
+    });
     expect(pkg.onnx.byteLength).toBe(1000);
   });
 });
@@ -86,8 +125,21 @@ describe('backend choice', () => {
     ['webgpu', all, ['webgpu'], []],
     ['webgpu', noGpu, [], ['no WebGPU adapter']],
     ['wasm', all, ['wasm'], []],
-    ['wasm', noSimd, [], ['this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser']],
-    ['auto', noSimd, [], ['no WebGPU adapter', 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser']],
+    [
+      'wasm',
+      noSimd,
+      [],
+      ['this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser'],
+    ],
+    [
+      'auto',
+      noSimd,
+      [],
+      [
+        'no WebGPU adapter',
+        'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
+      ],
+    ],
   ])('%s with %j tries %j', (choice, caps, order, reasons) => {
     const plan = planBackends(choice as 'auto', caps);
     expect(plan.tryOrder).toEqual(order);
@@ -106,18 +158,35 @@ describe('backend choice', () => {
 
   it('says why WebGPU is unavailable at each stage of the probe', async () => {
     expect(await probeWebGpu(undefined)).toMatch(/no navigator\.gpu/);
-    expect(await probeWebGpu({ gpu: { requestAdapter: async () => null } })).toMatch(/no WebGPU adapter/);
-    const refusing = { requestAdapter: async () => ({ requestDevice: () => Promise.reject(new Error('limits exceeded')) }) };
-    expect(await probeWebGpu({ gpu: refusing })).toBe('creating a WebGPU device failed (limits exceeded)');
+    expect(await probeWebGpu({ gpu: { requestAdapter: async () => null } })).toMatch(
+      /no WebGPU adapter/,
+    );
+    const refusing = {
+      requestAdapter: async () => ({
+        requestDevice: () => Promise.reject(new Error('limits exceeded')),
+      }),
+    };
+    expect(await probeWebGpu({ gpu: refusing })).toBe(
+      'creating a WebGPU device failed (limits exceeded)',
+    );
     let destroyed = false;
-    const working = { requestAdapter: async () => ({ requestDevice: async () => ({ destroy: () => (destroyed = true) }) }) };
+    const working = {
+      requestAdapter: async () => ({
+        requestDevice: async () => ({ destroy: () => (destroyed = true) }),
+      }),
+    };
     expect(await probeWebGpu({ gpu: working })).toBeUndefined();
     expect(destroyed).toBe(true);
   });
 
   it('detects Node as SIMD-capable, not isolated, without WebGPU', async () => {
     const caps = await detectCapabilities({ navigator: { hardwareConcurrency: 6 } });
-    expect(caps).toEqual({ simd: true, crossOriginIsolated: false, cores: 6, webgpuUnavailable: expect.stringMatching(/no navigator\.gpu/) });
+    expect(caps).toEqual({
+      simd: true,
+      crossOriginIsolated: false,
+      cores: 6,
+      webgpuUnavailable: expect.stringMatching(/no navigator\.gpu/),
+    });
     expect(Object.isFrozen(caps)).toBe(true);
   });
 });

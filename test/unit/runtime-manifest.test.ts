@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findLabel, ManifestError, validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
+import {
+  findLabel,
+  ManifestError,
+  validateManifest,
+  type ModelManifest,
+} from '../../src/core/manifest.ts';
 
-const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<string, unknown>;
+const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 /** A deep copy of the shipped manifest with one field replaced (undefined deletes it). */
 function withField(path: string, value: unknown): unknown {
@@ -32,7 +40,13 @@ describe('validateManifest', () => {
     expect(m.id).toBe('fashion-28');
     expect(m.image).toEqual({ channels: 1, height: 28, width: 28, range: [-1, 1] });
     expect(m.conditioning.kind).toBe('class');
-    expect(m.io).toEqual({ sample: 'x', timestep: 't', label: 'y', output: 'eps', timestepType: 'int64' });
+    expect(m.io).toEqual({
+      sample: 'x',
+      timestep: 't',
+      label: 'y',
+      output: 'eps',
+      timestepType: 'int64',
+    });
     expect(m.file.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -67,7 +81,10 @@ describe('validateManifest', () => {
   });
 
   it('accepts an unconditional model without io.label and drops the class fields', () => {
-    const json = withField('conditioning', { kind: 'none' }) as Record<string, Record<string, unknown>>;
+    const json = withField('conditioning', { kind: 'none' }) as Record<
+      string,
+      Record<string, unknown>
+    >;
     delete json.io!.label;
     const m = validateManifest(json);
     expect(m.conditioning).toEqual({ kind: 'none' });
@@ -91,5 +108,7 @@ describe('findLabel', () => {
     ['T-shirt/top', 0],
     ['3', 3],
   ])('resolves %s', (name, index) => expect(findLabel(conditioning, name)).toBe(index));
-  it.each(['boots', '10', '', 'hat'])('returns undefined for %j', (name) => expect(findLabel(conditioning, name)).toBeUndefined());
+  it.each(['boots', '10', '', 'hat'])('returns undefined for %j', (name) =>
+    expect(findLabel(conditioning, name)).toBeUndefined(),
+  );
 });

@@ -4,7 +4,14 @@
  * as plain arrays on `window.harness`.
  */
 import * as Comlink from 'comlink';
-import type { BackendChoice, BackendInfo, GenerateProgress, GenerateRequest, GeneratorApi, LoadedModelInfo } from '../../../workers/protocol.ts';
+import type {
+  BackendChoice,
+  BackendInfo,
+  GenerateProgress,
+  GenerateRequest,
+  GeneratorApi,
+  LoadedModelInfo,
+} from '../../../workers/protocol.ts';
 
 export interface HarnessRun {
   images: number[];
@@ -20,14 +27,23 @@ export interface Harness {
   load(backend: BackendChoice): Promise<LoadedModelInfo>;
   generate(request: GenerateRequest): Promise<HarnessRun>;
   /** Starts a run, cancels it after its first progress, then reports how it ended and whether a next run works. */
-  cancelThenGenerate(long: GenerateRequest, next: GenerateRequest): Promise<{ error: string; stepsBeforeStop: number; next: HarnessRun }>;
+  cancelThenGenerate(
+    long: GenerateRequest,
+    next: GenerateRequest,
+  ): Promise<{ error: string; stepsBeforeStop: number; next: HarnessRun }>;
 }
 
-const worker = new Worker(new URL('../../../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'generator' });
+const worker = new Worker(new URL('../../../workers/generator.worker.ts', import.meta.url), {
+  type: 'module',
+  name: 'generator',
+});
 const api = Comlink.wrap<GeneratorApi>(worker);
 const modelUrl = new URL('models/fashion-28/', document.baseURI).href;
 
-async function generate(request: GenerateRequest, onStep?: (p: GenerateProgress) => void): Promise<HarnessRun> {
+async function generate(
+  request: GenerateRequest,
+  onStep?: (p: GenerateProgress) => void,
+): Promise<HarnessRun> {
   const steps: number[] = [];
   const notices: string[] = [];
   const previewSteps: number[] = [];
@@ -40,7 +56,14 @@ async function generate(request: GenerateRequest, onStep?: (p: GenerateProgress)
       onStep?.(p);
     }),
   );
-  return { images: Array.from(result.images), backend: result.backend, steps, notices, previewSteps, msPerStep: result.msPerStep };
+  return {
+    images: Array.from(result.images),
+    backend: result.backend,
+    steps,
+    notices,
+    previewSteps,
+    msPerStep: result.msPerStep,
+  };
 }
 
 const harness: Harness = {
