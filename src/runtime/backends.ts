@@ -19,11 +19,6 @@ export const PREFERENCE: Readonly<Record<BackendChoice, readonly Backend[]>> = O
 export interface Capabilities {
   /** Why WebGPU cannot be used, or undefined when an adapter and device were obtained. */
   webgpuUnavailable?: string;
-  /**
-   * Set when the only adapter is a software fallback (e.g. SwiftShader): usable
-   * when WebGPU is forced, but "auto" prefers WASM (measured ~10 s vs ~0.5 s per step).
-   */
-  webgpuSoftware?: string;
   /** WebAssembly SIMD validates (onnxruntime-web ships SIMD builds only). */
   simd: boolean;
   /** SharedArrayBuffer is usable, so WASM can run several threads. */
@@ -39,21 +34,19 @@ export interface BackendPlan {
 }
 
 /** Which capability rules out a backend, as a table of checks. */
-/** Which capability rules out a backend, as a table of checks; `forced` is true when the choice names the backend. */
-const REQUIREMENTS: Readonly<
-  Record<Backend, (c: Capabilities, forced: boolean) => string | undefined>
-> = Object.freeze({
-  webgpu: (c, forced) => c.webgpuUnavailable ?? (forced ? undefined : c.webgpuSoftware),
-  wasm: (c) =>
-    c.simd
-      ? undefined
-      : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
-});
+const REQUIREMENTS: Readonly<Record<Backend, (c: Capabilities) => string | undefined>> =
+  Object.freeze({
+    webgpu: (c) => c.webgpuUnavailable,
+    wasm: (c) =>
+      c.simd
+        ? undefined
+        : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
+  });
 
 export function planBackends(choice: BackendChoice, caps: Capabilities): BackendPlan {
   const plan: BackendPlan = { tryOrder: [], skipped: [] };
   for (const backend of PREFERENCE[choice]) {
-    const reason = REQUIREMENTS[backend](caps, choice === backend);
+    const reason = REQUIREMENTS[backend](caps);
     if (reason === undefined) plan.tryOrder.push(backend);
     else plan.skipped.push({ backend, reason });
   }
@@ -89,48 +82,26 @@ export function hasWasmSimd(): boolean {
 
 /** The slice of WebGPU's API the probe uses (kept local so Node builds need no WebGPU types). */
 interface GpuLike {
-  requestAdapter(): Promise<{
-    info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string };
-    isFallbackAdapter?: boolean;
-    requestDevice(): Promise<{ destroy(): void }>;
-  } | null>;
+  requestAdapter(): Promise<{ requestDevice(): Promise<{ destroy(): void }> } | null>;
 }
 
-export interface WebGpuProbe {
-  /** Why WebGPU cannot be used; undefined when an adapter and a device were obtained. */
-  unavailable?: string;
-  /** Set when the adapter is a software fallback, saying which. */
-  software?: string;
-}
-
-/** Asks for an adapter and a device (destroyed again), and says what stood in the way. */
-export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<WebGpuProbe> {
+/** Why WebGPU cannot be used here, or undefined when an adapter and a device can be obtained. */
+export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<string | undefined> {
   const gpu = nav?.gpu as GpuLike | undefined;
-  if (!gpu) return { unavailable: 'no navigator.gpu (this browser or context has no WebGPU)' };
+  if (!gpu) return 'no navigator.gpu (this browser or context has no WebGPU)';
   let adapter;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
-    return {
-      unavailable: `requesting a WebGPU adapter failed (${e instanceof Error ? e.message : String(e)})`,
-    };
+    return `requesting a WebGPU adapter failed (${e instanceof Error ? e.message : String(e)})`;
   }
-  if (!adapter) return { unavailable: 'no WebGPU adapter (the GPU is unsupported or blocklisted)' };
+  if (!adapter) return 'no WebGPU adapter (the GPU is unsupported or blocklisted)';
   try {
     (await adapter.requestDevice()).destroy();
   } catch (e) {
-    return {
-      unavailable: `creating a WebGPU device failed (${e instanceof Error ? e.message : String(e)})`,
-    };
+    return `creating a WebGPU device failed (${e instanceof Error ? e.message : String(e)})`;
   }
-  if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
-    const name =
-      [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') || 'unknown';
-    return {
-      software: `the WebGPU adapter is a software fallback (${name}), slower than WASM; choose "webgpu" to use it anyway`,
-    };
-  }
-  return {};
+  return undefined;
 }
 
 /** Probes the current global scope (window, worker or Node). */
@@ -140,13 +111,12 @@ export async function detectCapabilities(
     crossOriginIsolated?: boolean;
   } = globalThis as never,
 ): Promise<Capabilities> {
-  const webgpu = await probeWebGpu(scope.navigator);
+  const webgpuUnavailable = await probeWebGpu(scope.navigator);
   const caps: Capabilities = {
     simd: hasWasmSimd(),
     crossOriginIsolated: scope.crossOriginIsolated === true,
     cores: scope.navigator?.hardwareConcurrency ?? 1,
   };
-  if (webgpu.unavailable !== undefined) caps.webgpuUnavailable = webgpu.unavailable;
-  if (webgpu.software !== undefined) caps.webgpuSoftware = webgpu.software;
+  if (webgpuUnavailable !== undefined) caps.webgpuUnavailable = webgpuUnavailable;
   return Object.freeze(caps);
 }
