@@ -181,7 +181,7 @@ const partial = memory.data(16, 16);
 
 /**
  * Fills dst[0 .. n) with samples offset .. offset+n of stream (seed, stream, substream).
- * dst: 4-byte aligned. offset + n ≤ 2^34. Any split of a range gives the same bits.
+ * dst: 4-byte aligned. offset + n ≤ 2^32. Any split of a range gives the same bits.
  */
 export function gaussian(dst: usize, n: u32, seedLo: u32, seedHi: u32, stream: u32, substream: u32, offset: u32): void {
   let i: u32 = 0;

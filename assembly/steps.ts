@@ -26,10 +26,39 @@ export const PRED_SAMPLE: i32 = 2;
  *   x̂0 ← clamp(x̂0, -1, 1) when clip (ε is implied by x and x̂0, so it follows the clip),
  *   x ← a x + b x̂0 (+ c w when hasW),
  * writing x̂0 to x0Out. x, model, w, x0Out: n f32 each; x0Out may not alias x.
+ * Dispatches to a loop specialised for (pred, clip, hasW), so the loop body has no branches.
  */
 export function samplerStep(
   x: usize, model: usize, w: usize, x0Out: usize, n: u32,
   pred: i32, alpha: f32, sigma: f32, clip: i32, a: f32, b: f32, c: f32, hasW: i32,
+): void {
+  if (clip) {
+    if (hasW) {
+      if (pred == PRED_EPSILON) stepLoop(x, model, w, x0Out, n, PRED_EPSILON, alpha, sigma, true, a, b, c, true);
+      else if (pred == PRED_V) stepLoop(x, model, w, x0Out, n, PRED_V, alpha, sigma, true, a, b, c, true);
+      else stepLoop(x, model, w, x0Out, n, PRED_SAMPLE, alpha, sigma, true, a, b, c, true);
+    } else {
+      if (pred == PRED_EPSILON) stepLoop(x, model, w, x0Out, n, PRED_EPSILON, alpha, sigma, true, a, b, c, false);
+      else if (pred == PRED_V) stepLoop(x, model, w, x0Out, n, PRED_V, alpha, sigma, true, a, b, c, false);
+      else stepLoop(x, model, w, x0Out, n, PRED_SAMPLE, alpha, sigma, true, a, b, c, false);
+    }
+  } else {
+    if (hasW) {
+      if (pred == PRED_EPSILON) stepLoop(x, model, w, x0Out, n, PRED_EPSILON, alpha, sigma, false, a, b, c, true);
+      else if (pred == PRED_V) stepLoop(x, model, w, x0Out, n, PRED_V, alpha, sigma, false, a, b, c, true);
+      else stepLoop(x, model, w, x0Out, n, PRED_SAMPLE, alpha, sigma, false, a, b, c, true);
+    } else {
+      if (pred == PRED_EPSILON) stepLoop(x, model, w, x0Out, n, PRED_EPSILON, alpha, sigma, false, a, b, c, false);
+      else if (pred == PRED_V) stepLoop(x, model, w, x0Out, n, PRED_V, alpha, sigma, false, a, b, c, false);
+      else stepLoop(x, model, w, x0Out, n, PRED_SAMPLE, alpha, sigma, false, a, b, c, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function stepLoop(
+  x: usize, model: usize, w: usize, x0Out: usize, n: u32,
+  pred: i32, alpha: f32, sigma: f32, clip: bool, a: f32, b: f32, c: f32, hasW: bool,
 ): void {
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
