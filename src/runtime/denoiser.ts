@@ -10,6 +10,11 @@
  * - If a WebGPU run fails (device lost, run error), the WASM session is
  *   created and the same call is retried on it: the loop sees one slower step,
  *   not an error, and its state (x_t, sampler history) is untouched.
+ * - Outputs come back to the CPU after every call (no io binding, no
+ *   preferredOutputLocation 'gpu-buffer'): the sampler update, guidance and
+ *   previews run in the AssemblyScript kernels on the CPU every step, so ε is
+ *   needed there each step anyway, and at 28×28 a call moves ~3 KB per image
+ *   each way, nothing next to the call itself.
  */
 import type { ModelManifest } from '../core/manifest.ts';
 import type { DenoiseFn } from '../core/types.ts';
