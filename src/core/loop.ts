@@ -94,7 +94,8 @@ async function modelOutput(
 ): Promise<Float32Array> {
   const n = x.length;
   if (plan.kind === 'single') {
-    const out = await denoise(x, t, plan.labels, count);
+    // A copy: the denoiser may keep or transfer what it is given.
+    const out = await denoise(x.slice(), t, plan.labels, count);
     if (out.length !== n) throw new Error(`denoise: returned ${out.length} values; expected ${n}`);
     return out;
   }
