@@ -45,6 +45,19 @@ export interface Kernels {
     x0Out: Float32Array,
     coefficients: StepCoefficients,
   ): void;
+  /**
+   * Model output m of kind `from` → kind `to` at α = sqrt(ᾱ_t), σ = sqrt(1 − ᾱ_t), with
+   * x_t = α x0 + σ ε and v = α ε − σ x0. out may alias x or model.
+   */
+  convertPrediction(
+    out: Float32Array,
+    x: Float32Array,
+    model: Float32Array,
+    from: Prediction,
+    to: Prediction,
+    alpha: number,
+    sigma: number,
+  ): void;
   /** Classifier-free guidance out = u + w (c − u); out may alias u or c. */
   guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void;
   /** out = a x + b y; out may alias x or y. */
@@ -54,6 +67,17 @@ export interface Kernels {
 }
 
 export const PREDICTION_CODE: Record<Prediction, number> = { epsilon: 0, v: 1, sample: 2 };
+
+/** The kernels' code for a prediction kind; an unknown kind is an error naming `field`. */
+export function predictionCode(field: string, prediction: Prediction): number {
+  const code = (PREDICTION_CODE as Record<string, number | undefined>)[prediction];
+  if (code === undefined) {
+    throw new Error(
+      `${field}: got ${JSON.stringify(prediction)}; expected one of epsilon, v, sample`,
+    );
+  }
+  return code;
+}
 
 export function checkLength(name: string, array: ArrayLike<unknown>, n: number): void {
   if (array.length !== n) throw new Error(`${name}: length ${array.length}; expected ${n}`);

@@ -7,9 +7,9 @@
  * Memory is host-owned: each call copies its inputs into the module's memory
  * above heapBase(), runs the kernel and copies the results out.
  */
-import type { ImageShape } from '../core/types.ts';
+import type { ImageShape, Prediction } from '../core/types.ts';
 import {
-  PREDICTION_CODE,
+  predictionCode,
   checkLength,
   rgbaPixels,
   type KernelBackend,
@@ -56,6 +56,16 @@ export interface KernelExports {
     b: number,
     c: number,
     hasW: number,
+  ): void;
+  convertPrediction(
+    out: number,
+    x: number,
+    model: number,
+    n: number,
+    from: number,
+    to: number,
+    alpha: number,
+    sigma: number,
   ): void;
   guidance(out: number, uncond: number, cond: number, n: number, w: number): void;
   axpby(out: number, x: number, y: number, n: number, a: number, b: number): void;
@@ -218,11 +228,7 @@ export class WasmKernels implements Kernels {
     this.f32(px, n).set(x);
     this.f32(pm, n).set(model);
     if (w) this.f32(pw, n).set(w);
-    const pred = PREDICTION_CODE[k.prediction];
-    if (pred === undefined)
-      throw new Error(
-        `prediction: got ${JSON.stringify(k.prediction)}; expected one of epsilon, v, sample`,
-      );
+    const pred = predictionCode('prediction', k.prediction);
     this.exports.samplerStep(
       px,
       pm,
@@ -240,6 +246,26 @@ export class WasmKernels implements Kernels {
     );
     x.set(this.f32(px, n));
     x0Out.set(this.f32(p0, n));
+  }
+
+  convertPrediction(
+    out: Float32Array,
+    x: Float32Array,
+    model: Float32Array,
+    from: Prediction,
+    to: Prediction,
+    alpha: number,
+    sigma: number,
+  ): void {
+    const n = out.length;
+    checkLength('x', x, n);
+    checkLength('model', model, n);
+    const [f, t] = [predictionCode('from', from), predictionCode('to', to)];
+    const [px = 0, pm = 0] = this.layout(4 * n, 4 * n);
+    this.f32(px, n).set(x);
+    this.f32(pm, n).set(model);
+    this.exports.convertPrediction(pm, px, pm, n, f, t, alpha, sigma);
+    out.set(this.f32(pm, n));
   }
 
   guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void {

@@ -30,7 +30,14 @@ describe('shared kernel vectors', () => {
           .filter((c) => c.kernel === kernel)
           .map((c) => ('n' in c ? c.n : c.shape.height * c.shape.width)),
       );
-    for (const kernel of ['gaussian', 'samplerStep', 'guidance', 'axpby', 'toRGBA8']) {
+    for (const kernel of [
+      'gaussian',
+      'samplerStep',
+      'convertPrediction',
+      'guidance',
+      'axpby',
+      'toRGBA8',
+    ]) {
       expect([...lengths(kernel)].sort((a, b) => a - b)).toEqual([1, 3, 4, 17, 100_000]);
     }
   });
@@ -79,6 +86,25 @@ describe('kernels against hand-computed values', () => {
         expect(x0[0]).toBeCloseTo(x0Expected, 6);
         expect(x[0]).toBeCloseTo(0.25 + 2 * x0Expected - 0.25, 6);
       }
+    }
+  });
+
+  it('convertPrediction maps ε, v and x0 into each other consistently with x_t = α x0 + σ ε', () => {
+    // x0 = 0.5, ε = −1, α = 0.8, σ = 0.6: x = −0.2, v = α ε − σ x0 = −1.1.
+    const x = Float32Array.of(-0.2);
+    const given = { epsilon: -1, v: -1.1, sample: 0.5 } as const;
+    const kinds = ['epsilon', 'v', 'sample'] as const;
+    for (const kernels of all()) {
+      for (const from of kinds) {
+        for (const to of kinds) {
+          const out = new Float32Array(1);
+          kernels.convertPrediction(out, x, Float32Array.of(given[from]), from, to, 0.8, 0.6);
+          expect(out[0], `${kernels.backend} ${from} → ${to}`).toBeCloseTo(given[to], 6);
+        }
+      }
+      expect(() => kernels.convertPrediction(x, x, x, 'eps' as 'epsilon', 'v', 0.8, 0.6)).toThrow(
+        /from: got "eps"; expected one of epsilon, v, sample/,
+      );
     }
   });
 
