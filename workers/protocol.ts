@@ -36,7 +36,7 @@ export interface GenerateRequest extends SampleRequest {
   previewEvery?: number;
   /** Keep the reverse-process frames (for the filmstrip and the GIF). */
   keepFrames?: boolean;
-  /** Test hook: the WebGPU network call of this 1-based step fails as a lost device would. */
+  /** Test hook: the WebGPU device is lost (GPUDevice.destroy()) before the network call of this 1-based step. */
   debug?: { failWebGpuAtStep?: number };
 }
 

@@ -49,6 +49,14 @@ export function maxBatchFor(manifest: ModelManifest): number {
   return Math.max(1, Math.floor(pixels / (manifest.image.height * manifest.image.width)));
 }
 
+/** The gist of an onnxruntime error for a person: its last "message: …" part, one line, ≤ 160 characters. */
+export function shortReason(e: unknown): string {
+  const full = messageOf(e);
+  const at = full.lastIndexOf('message: ');
+  const line = (at >= 0 ? full.slice(at + 'message: '.length) : full).split('\n')[0]!.trim();
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
 function describeCreateFailure(backend: Backend, e: unknown): string {
   return `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} session creation failed (${messageOf(e)})`;
 }
@@ -133,7 +141,12 @@ export class Denoiser {
     return { ...this.report };
   }
 
-  /** Test hook: the next network call on WebGPU throws as a lost device would. */
+  /**
+   * Test hook: before the next network call on WebGPU, the GPU device is lost
+   * for real (GPUDevice.destroy()), so onnxruntime's run fails as on a device
+   * reset. Where the engine has no GPU device (the Node stand-in), the call
+   * throws instead.
+   */
   failNextWebGpuRun(): void {
     this.failNextWebGpu = true;
   }
@@ -195,9 +208,23 @@ export class Denoiser {
           { cause: e },
         );
       }
-      await this.fallBackToWasm(messageOf(e));
+      await this.fallBackToWasm(shortReason(e));
       return this.runOnce(x, t, labels, n);
     }
+  }
+
+  private async loseWebGpuDevice(): Promise<void> {
+    // env.webgpu.device is the session's GPUDevice (or a promise of it) in the browser's WebGPU build.
+    const webgpu = this.live.engine.ort.env.webgpu as { device?: unknown } | undefined;
+    let device: { destroy?: () => void } | undefined;
+    try {
+      device = (await webgpu?.device) as typeof device;
+    } catch {
+      device = undefined;
+    }
+    if (typeof device?.destroy !== 'function')
+      throw new Error('injected WebGPU device loss (test hook)');
+    device.destroy();
   }
 
   private async fallBackToWasm(why: string): Promise<void> {
@@ -273,7 +300,7 @@ export class Denoiser {
   ): Promise<Float32Array> {
     if (this.failNextWebGpu && this.report.backend === 'webgpu') {
       this.failNextWebGpu = false;
-      throw new Error('injected WebGPU device loss (test hook)');
+      await this.loseWebGpuDevice();
     }
     const { session, io } = this.live;
     const result = await session.run(this.feeds(x, t, labels, n));

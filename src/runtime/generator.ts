@@ -29,7 +29,7 @@ export interface GenerationRequest extends SampleRequest {
   noise?: Float32Array;
   previewEvery?: number;
   keepFrames?: boolean;
-  /** Test hook: the WebGPU call of this 1-based step fails as a lost device would. */
+  /** Test hook: the WebGPU device is lost (GPUDevice.destroy()) before the network call of this 1-based step. */
   debug?: { failWebGpuAtStep?: number };
 }
 

@@ -2,7 +2,7 @@
  * The generator worker in headless Chromium, driven through the harness page
  * (test/browser/harness) exactly as the app drives it: WASM where WebGPU has
  * no adapter, WebGPU on SwiftShader with --enable-unsafe-webgpu, the two
- * compared, and a WebGPU failure injected mid-run.
+ * compared, and the WebGPU device lost mid-run (GPUDevice.destroy()).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -190,13 +190,13 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
     expect(diff).toBeLessThanOrEqual(GPU_TOLERANCE);
   }, 300_000);
 
-  it('a WebGPU failure mid-run continues on WASM from the same step with one notice', async () => {
+  it('losing the WebGPU device mid-run continues on WASM from the same step with one notice', async () => {
     expect((await call(browser, (h) => h.load('webgpu'))).backend.backend).toBe('webgpu');
     const run = await generate(browser, { ...small, debug: { failWebGpuAtStep: 2 } });
     expect(run.steps).toEqual([1, 2, 3]);
     expect(run.notices).toHaveLength(1);
     expect(run.notices[0]).toMatch(
-      /WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU \(WASM\)/,
+      /^WebGPU stopped working \(.*Device was lost.*\); continuing on the CPU \(WASM\)\. This run goes on from the same step\.$/,
     );
     expect(run.backend).toMatchObject({
       backend: 'wasm',

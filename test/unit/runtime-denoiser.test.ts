@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
 import type { Capabilities } from '../../src/runtime/backends.ts';
-import { Denoiser, type DenoiserOptions } from '../../src/runtime/denoiser.ts';
+import { Denoiser, shortReason, type DenoiserOptions } from '../../src/runtime/denoiser.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
@@ -188,5 +188,18 @@ describe('model I/O is checked against the manifest before the first step', () =
     const e = await rejection(Denoiser.create(options({ onnx: onnx.slice(0, onnx.length >> 1) })));
     expect(e.code).toBe('onnx-invalid');
     expect(e.message).toMatch(/onnxruntime could not load model\.onnx .*export it again/);
+  });
+});
+
+describe('shortReason', () => {
+  it("keeps the last 'message:' part of an onnxruntime error, on one line", () => {
+    const ort = new Error(
+      "failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: /build/buffer_manager.cc:643 Download failed. wgpu::MapAsyncStatus value: 4, message: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.\n",
+    );
+    expect(shortReason(ort)).toBe(
+      "Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.",
+    );
+    expect(shortReason('x'.repeat(300))).toHaveLength(160);
+    expect(shortReason(new Error('plain'))).toBe('plain');
   });
 });
