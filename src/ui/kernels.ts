@@ -5,25 +5,26 @@
  */
 import * as Comlink from 'comlink';
 import type { ScheduleSpec } from '../core/types.ts';
-import type { KernelsApi } from '../../workers/kernels-protocol.ts';
+import type { KernelsWorkerApi } from '../../workers/kernels.worker.ts';
 
-let remote: Comlink.Remote<KernelsApi> | undefined;
+let remote: Comlink.Remote<KernelsWorkerApi> | undefined;
 
-function kernels(): Comlink.Remote<KernelsApi> {
-  remote ??= Comlink.wrap<KernelsApi>(
+function kernels(): Comlink.Remote<KernelsWorkerApi> {
+  remote ??= Comlink.wrap<KernelsWorkerApi>(
     new Worker(new URL('../../workers/kernels.worker.ts', import.meta.url), { type: 'module', name: 'kernels' }),
   );
   return remote;
 }
 
+/** ᾱ and SNR after t noising steps, at index t − 1 (t = 1..T). */
 export interface ScheduleCurves {
-  alphaBar: Float64Array;
-  snr: Float64Array;
+  alphaBar: Float32Array;
+  snr: Float32Array;
 }
 
 export async function scheduleCurves(spec: ScheduleSpec): Promise<ScheduleCurves> {
-  const tables = await kernels().schedule(spec);
-  return { alphaBar: Float64Array.from(tables.alphaBar), snr: Float64Array.from(tables.snr) };
+  const { alphaBar, snr } = await kernels().schedule(spec);
+  return { alphaBar, snr };
 }
 
 export type ForwardMode = 'closed-form' | 'markov';

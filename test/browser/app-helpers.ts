@@ -143,7 +143,7 @@ export async function smallRun(page: Page, steps: number, count: number): Promis
   await page.getByLabel('Images', { exact: true }).fill(String(count));
 }
 
-/** Presses Generate and waits for the run to finish; returns the progress text. */
+/** Presses Generate and waits for the run to finish; returns the progress text (and the error, if it failed). */
 export async function generate(page: Page): Promise<string> {
   await page.getByTestId('generate').click();
   await page.waitForFunction(
@@ -154,7 +154,9 @@ export async function generate(page: Page): Promise<string> {
     undefined,
     { timeout: 240_000, polling: 250 },
   );
-  return (await page.getByTestId('progress-text').textContent()) ?? '';
+  const progress = (await page.getByTestId('progress-text').textContent()) ?? '';
+  const error = page.getByTestId('generate-error');
+  return (await error.isVisible()) ? `${progress}: ${await error.textContent()}` : progress;
 }
 
 /** Longest long task (ms) the page recorded since `since` (performance.now() time), 0 if none. */

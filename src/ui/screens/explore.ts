@@ -6,7 +6,7 @@
  * model's schedule, the filmstrip of the last reverse process, and denoise
  * from the chosen t (img2img).
  */
-import { app, type Run } from '../app-state.ts';
+import { app, conditioning, type Run } from '../app-state.ts';
 import { onCatalog } from '../catalog.ts';
 import { h, nextId } from '../dom.ts';
 import { isAbort } from '../generator.ts';
@@ -268,8 +268,7 @@ export function createExploreScreen(): HTMLElement {
       return;
     }
     const st = settings.get();
-    const cond = model.manifest.conditioning;
-    const label = cond.kind === 'class' ? (x0Label ?? (st.label >= 0 ? st.label : null)) : null;
+    const { label, guidance } = conditioning(model, x0Label ?? st.label, st.guidance);
     const steps = Math.max(1, Math.round((st.steps * t) / T()));
     denoiseStatus.textContent = 'Denoising…';
     try {
@@ -280,7 +279,7 @@ export function createExploreScreen(): HTMLElement {
           steps: st.steps,
           sampler: st.sampler,
           eta: st.sampler === 'ddim' ? st.eta : undefined,
-          guidance: label === null ? 0 : st.guidance,
+          guidance,
           label,
           init: { image: x0.slice(), strength: t / T() },
           keepFrames: true,

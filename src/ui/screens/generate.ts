@@ -5,7 +5,7 @@
  * starts, so nothing moves when results arrive.
  */
 import type { GenerateProgress, GenerateRequest } from '../../../workers/protocol.ts';
-import { app, type Run } from '../app-state.ts';
+import { app, conditioning, type Run } from '../app-state.ts';
 import { catalog, onCatalog, type ModelEntry } from '../catalog.ts';
 import { rangeField, selectField } from '../components/fields.ts';
 import { createViewer } from '../components/viewer.ts';
@@ -16,6 +16,8 @@ import { interpolationNoise } from '../kernels.ts';
 import { MAX_SEED, randomSeed, SAMPLERS, settings } from '../settings.ts';
 
 const INTERPOLATION_POINTS = 8;
+
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 function diceIcon(): SVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -40,6 +42,9 @@ export function createGenerateScreen(): HTMLElement {
   const placeholder = h('p', { class: 'placeholder' }, 'Your images appear here. Pick a class and press Generate.');
   const stage = h('div', { class: 'stage', 'data-testid': 'stage' }, placeholder, grid);
   let cells: Cell[] = [];
+  let stageVisible = true;
+  let starting = false;
+  new IntersectionObserver(([entry]) => (stageVisible = (entry?.intersectionRatio ?? 0) > 0.5), { threshold: [0, 0.5, 1] }).observe(stage);
   let shown: { run?: Run; seeds: number[]; captions: string[] } = { seeds: [], captions: [] };
 
   const layout = (count: number, cols: number) => {
@@ -241,15 +246,15 @@ export function createGenerateScreen(): HTMLElement {
 
   function baseRequest(count: number, seed: number): GenerateRequest {
     const st = settings.get();
-    const label = st.label >= 0 ? st.label : null;
+    const model = currentModel();
+    const cond = model ? conditioning(model, st.label, st.guidance) : { label: null, guidance: 0 };
     return {
       seed,
       count,
       steps: st.steps,
       sampler: st.sampler,
       eta: st.sampler === 'ddim' ? st.eta : undefined,
-      guidance: label === null ? 0 : st.guidance,
-      label,
+      ...cond,
       keepFrames: true,
     };
   }
@@ -261,9 +266,15 @@ export function createGenerateScreen(): HTMLElement {
   }
 
   async function start(request: GenerateRequest, cols: number, seeds: number[], captions: string[], summary: string) {
+    if (starting || app.busy) return;
+    starting = true;
     error.hidden = true;
+    // Each piece in its own task, so a tap never turns into one long task.
+    await nextFrame();
     layout(request.count, cols);
-    stage.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'nearest' });
+    if (!stageVisible) {
+      requestAnimationFrame(() => stage.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'nearest' }));
+    }
     shown = { seeds, captions };
     progress.value = 0;
     progressText.textContent = 'Loading model…';
@@ -279,7 +290,9 @@ export function createGenerateScreen(): HTMLElement {
       if (p.previews && m) drawAll(p.previews, m.manifest.image.width, m.manifest.image.height);
     };
     try {
-      const run = await app.run(request, summary, onProgress);
+      const running = app.run(request, summary, onProgress);
+      starting = false;
+      const run = await running;
       const { width, height, images } = run.result;
       drawAll(images, width, height);
       shown = { run, seeds, captions };
@@ -294,6 +307,7 @@ export function createGenerateScreen(): HTMLElement {
       varyBtn.disabled = false;
       gifBtn.disabled = !run.result.frames?.length;
     } catch (e) {
+      starting = false;
       progress.value = 0;
       if (isAbort(e)) {
         progressText.textContent = 'Cancelled';
