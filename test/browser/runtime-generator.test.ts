@@ -17,7 +17,7 @@ import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
 
 const HARNESS = resolve(import.meta.dirname, 'harness');
 const OUT = resolve(import.meta.dirname, '../../test-results/runtime-harness');
-/** Largest allowed 8-bit pixel difference WebGPU vs WASM; measured 0–1 on SwiftShader (network outputs differ by ~2e-5). */
+/** Largest allowed 8-bit pixel difference WebGPU vs WASM; measured 0–1 on SwiftShader. */
 const GPU_TOLERANCE = 4;
 
 let served: Served;
