@@ -245,7 +245,7 @@ export async function* sampleLoop(
     [x0, previousX0] = [previousX0, x0];
     const step = i - first + 1;
     const preview = step % previewEvery === 0 || step === of;
-    yield { step, of, t, ...(preview ? { x0: previousX0.slice() } : {}) };
+    yield { step, of, t, ...(preview ? { x0: previousX0.slice(), x: x.slice() } : {}) };
   }
   return x;
 }

@@ -71,4 +71,6 @@ export interface SampleProgress {
   t: number;
   /** The current x0 prediction for all images (count×C×H×W), when a preview is due. */
   x0?: Float32Array;
+  /** The sample x_{t_prev} after this step (count×C×H×W), when a preview is due: the reverse process. */
+  x?: Float32Array;
 }

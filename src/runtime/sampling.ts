@@ -29,6 +29,9 @@ export function loadSamplingKernels(): Promise<Kernels> {
   return kernels;
 }
 
+/** Frames kept of a reverse process: enough for a smooth GIF and filmstrip, bounded memory at 1000 steps. */
+export const MAX_FRAMES = 48;
+
 export interface SamplingJob {
   manifest: ModelManifest;
   request: SampleRequest & {
@@ -39,7 +42,7 @@ export interface SamplingJob {
   denoise: DenoiseFn;
   kernels: Kernels;
   signal: AbortSignal;
-  /** Keep the x̂0 of every step as an RGBA8 frame (all images of the batch per frame). */
+  /** Keep the reverse process x_t as RGBA8 frames (all images of the batch per frame), at most MAX_FRAMES. */
   keepFrames: boolean;
   onFrame(rgba: Uint8ClampedArray): void;
   /** After each step; `previews` (RGBA8 of x̂0) every previewEvery steps and on the last. */
@@ -59,7 +62,7 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
     kernels,
     nullLabel: manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : null,
     signal: job.signal,
-    // Frames need x̂0 every step; previews for the page are thinned out below.
+    // Frames need x_t every step; previews for the page are thinned out below.
     ...(job.keepFrames
       ? { previewEvery: 1 }
       : request.previewEvery !== undefined
@@ -73,11 +76,13 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
     if (next.done) return kernels.toRGBA8(next.value, shape, request.count);
     const p = next.value;
     const every = request.previewEvery ?? Math.max(1, Math.round(p.of / 10));
+    const frameEvery = Math.ceil(p.of / MAX_FRAMES);
+    if (job.keepFrames && p.x && (p.step % frameEvery === 0 || p.step === p.of)) {
+      job.onFrame(kernels.toRGBA8(p.x, shape, request.count));
+    }
     let previews: Uint8ClampedArray | undefined;
-    if (p.x0) {
-      const rgba = kernels.toRGBA8(p.x0, shape, request.count);
-      if (job.keepFrames) job.onFrame(rgba);
-      if (p.step % every === 0 || p.step === p.of) previews = job.keepFrames ? rgba.slice() : rgba;
+    if (p.x0 && (p.step % every === 0 || p.step === p.of)) {
+      previews = kernels.toRGBA8(p.x0, shape, request.count);
     }
     job.onStep(p, previews);
     await nextMacrotask();

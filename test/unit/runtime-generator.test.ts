@@ -10,7 +10,7 @@ import {
 import type { PackageSource } from '../../src/runtime/model-package.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
-import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
+import { loadSamplingKernels, MAX_FRAMES } from '../../src/runtime/sampling.ts';
 
 const DIR = 'public/models/fashion-28';
 const source: PackageSource = {
@@ -118,12 +118,24 @@ describe('Generator on WASM (Node)', () => {
     );
   });
 
-  it('keeps one RGBA frame per step when asked', async () => {
+  it('keeps the reverse process x_t as RGBA frames when asked, ending at the image', async () => {
     const r = await run(cpu, { ...base, count: 2, keepFrames: true, previewEvery: 3 });
     expect(r.result.frames).toHaveLength(6);
     expect(r.result.frames!.every((f) => f.length === 2 * PIXELS * 4)).toBe(true);
     expect(r.result.frames![5]).toEqual(r.result.images);
     expect(r.progress.filter((p) => p.previews).map((p) => p.step)).toEqual([3, 6]);
+    // The frames approach the final image: the first is further from it than a late one.
+    const distance = (a: Uint8ClampedArray, b: Uint8ClampedArray) =>
+      a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+    expect(distance(r.result.frames![0]!, r.result.images)).toBeGreaterThan(
+      distance(r.result.frames![4]!, r.result.images),
+    );
+  });
+
+  it('bounds the kept frames of a long run', async () => {
+    const r = await run(cpu, { ...base, count: 1, steps: 100, sampler: 'ddim', keepFrames: true });
+    expect(r.result.frames!.length).toBeLessThanOrEqual(MAX_FRAMES + 1);
+    expect(r.result.frames!.at(-1)).toEqual(r.result.images);
   });
 
   it('cancel stops before the next step with an AbortError; the next generation is unaffected', async () => {
