@@ -70,7 +70,14 @@ function labelsFor(request: SampleRequest, count: number): Int32Array | null {
 function planGuidance(request: SampleRequest, count: number, nullLabel: number | null): Guidance {
   const w = numberIn('request.guidance', request.guidance, 0, 1000);
   const labels = labelsFor(request, count);
-  if (labels === null || w === 1) return { kind: 'single', labels };
+  // No label on a class model is the unconditional branch: the model is fed its null label.
+  if (labels === null) {
+    return {
+      kind: 'single',
+      labels: nullLabel === null ? null : new Int32Array(count).fill(nullLabel),
+    };
+  }
+  if (w === 1) return { kind: 'single', labels };
   if (nullLabel === null)
     throw new Error(
       'nullLabel: a guided or unconditional request on a class model needs the null label',

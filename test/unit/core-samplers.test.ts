@@ -199,6 +199,11 @@ describe('the sampling loop', () => {
     await expect(
       run({ request: { ...request, guidance: 2 }, denoise, nullLabel: null }),
     ).rejects.toThrow(/nullLabel/);
+    // No label on a class model: one call per step on the null label, whatever w is.
+    calls.length = 0;
+    await run({ request: { ...request, label: null, guidance: 3 }, denoise, nullLabel: 10 });
+    expect(calls.length).toBe(12);
+    expect(calls[0]).toEqual({ batch: 2, labels: [10, 10] });
   });
 
   it('stops between steps with an AbortError', async () => {
