@@ -22,7 +22,8 @@ function readLog(out: string): { step: number; loss: number }[] {
     .map((l) => JSON.parse(l) as { step: number; loss: number });
 }
 
-describe('training', () => {
+// Generous limits: these start PyTorch processes, which are slow to start on a busy 2-core machine.
+describe('training', { timeout: 300_000 }, () => {
   it('passes the Python unit tests of the evaluation math', () => {
     const out = execFileSync(PY, ['-m', 'unittest', 'discover', '-s', 'training/tests'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toBe('');
