@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const banned = (groups) => ['error', { patterns: groups.map((g) => ({ group: g.group, message: g.message })) }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'assembly/**', 'training/**', 'runs/**'] },
+  { ignores: ['dist/**', 'test-results/**', 'dev-dist/**', 'src/generated/**', 'node_modules/**', 'assembly/**', 'training/**', 'runs/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/core/**/*.ts'],
