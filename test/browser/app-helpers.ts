@@ -5,7 +5,7 @@
  * recorders for requests and long tasks.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,8 @@ import sirv from 'sirv';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
-export const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+/** Test artifacts: a phone-size screenshot of each screen (docs/screenshots holds the README's). */
+export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 export const PHONE = { width: 390, height: 844 };
 
 export interface AppServer {
@@ -177,5 +178,6 @@ export async function layoutShiftSince(page: Page, since: number): Promise<numbe
 
 export async function screenshot(page: Page, name: string, opts: { top?: boolean } = {}): Promise<void> {
   if (opts.top) await page.evaluate(() => window.scrollTo(0, 0));
+  mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
