@@ -5,13 +5,13 @@
  * recorders for requests and long tasks.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type LaunchedBrowser } from './helpers.ts';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
 /** Test artifacts: a phone-size screenshot of each screen (docs/screenshots holds the README's). */
@@ -62,39 +62,20 @@ export async function serveApp(dir = DIST): Promise<AppServer> {
   };
 }
 
-export interface AppBrowser {
-  context: BrowserContext;
-  page: Page;
-  /** Every URL any page or worker of this browser requested. */
-  requests: string[];
-  close(): Promise<void>;
-}
+export type AppBrowser = LaunchedBrowser;
 
 export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'diffuse-e2e-'));
-  const args = [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    // Without the flag, headless Chromium here exposes navigator.gpu but finds no adapter: a device without WebGPU.
-    ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
-  ];
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args,
-    viewport: PHONE,
-    deviceScaleFactor: 1,
-    isMobile: false,
-    hasTouch: true,
-    serviceWorkers: 'allow',
+  const browser = await launchBrowser({
+    webgpu: opts.webgpu,
+    context: {
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: false,
+      hasTouch: true,
+      serviceWorkers: 'allow',
+    },
   });
-  const requests: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
-  await context.addInitScript(() => {
+  await browser.context.addInitScript(() => {
     const w = window as unknown as {
       __longTasks: { start: number; duration: number }[];
       __shifts: { start: number; value: number }[];
@@ -103,36 +84,35 @@ export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> 
     w.__shifts = [];
     // longtask and layout-shift are Chromium's; these tests run on Chromium.
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries())
+        w.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+      for (const e of list.getEntries() as (PerformanceEntry & {
+        value: number;
+        hadRecentInput: boolean;
+      })[]) {
         if (!e.hadRecentInput) w.__shifts.push({ start: e.startTime, value: e.value });
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  return {
-    context,
-    page,
-    requests,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return browser;
 }
 
 /** Requests that went anywhere but the app's own origin (data: and blob: stay on the device). */
 export function foreignRequests(requests: string[], origin: string): string[] {
-  return requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  return requests.filter(
+    (u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'),
+  );
 }
 
 /** Opens the app and waits until the service worker controls it and the page is cross-origin isolated. */
 export async function openInstalled(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForSelector('html[data-sw="controlled"][data-isolated="true"]', { state: 'attached', timeout: 120_000 });
+  await page.waitForSelector('html[data-sw="controlled"][data-isolated="true"]', {
+    state: 'attached',
+    timeout: 120_000,
+  });
   await page.waitForSelector('[data-testid="backend-status"][data-backend]', { timeout: 120_000 });
 }
 
@@ -176,7 +156,11 @@ export async function layoutShiftSince(page: Page, since: number): Promise<numbe
   }, since);
 }
 
-export async function screenshot(page: Page, name: string, opts: { top?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { top?: boolean } = {},
+): Promise<void> {
   if (opts.top) await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

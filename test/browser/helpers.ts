@@ -19,7 +19,13 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(opts: { webgpu: boolean }): Promise<LaunchedBrowser> {
+type ContextOptions = NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>;
+
+/** Debian's Chromium, headless, with a fresh profile; `context` adds options such as a phone viewport. */
+export async function launchBrowser(opts: {
+  webgpu: boolean;
+  context?: ContextOptions;
+}): Promise<LaunchedBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'diffuse-browser-'));
   const args = [
     '--no-sandbox',
@@ -32,6 +38,7 @@ export async function launchBrowser(opts: { webgpu: boolean }): Promise<Launched
     ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
   ];
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...opts.context,
     executablePath: '/usr/bin/chromium',
     headless: true,
     args,
