@@ -27,6 +27,8 @@ export interface GenerateOptions {
   out: string;
   /** Path of the reverse-process GIF, when asked for. */
   gif?: string;
+  /** Path of a NumPy array of the images (count×H×W×C uint8), when asked for. */
+  npy?: string;
   init?: string;
   strength: number;
   engine: NodeEngine;
@@ -82,6 +84,11 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
     key: 'gif',
     kind: 'optional-string',
     help: 'also write the reverse process as an animated GIF (default path: --out with .gif)',
+  },
+  '--npy': {
+    key: 'npy',
+    kind: 'string',
+    help: 'also write the images as a NumPy uint8 array, n×H×W×C (for evaluation)',
   },
   '--init': { key: 'init', kind: 'string', help: 'img2img: start from this PNG' },
   '--strength': {

@@ -1,7 +1,7 @@
 /**
  * `npm run generate -- --model fashion-28 --class sneaker --n 16 --steps 20
  *   --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png [--gif]
- *   [--init img.png --strength 0.6]`
+ *   [--init img.png --strength 0.6] [--npy samples.npy]`
  *
  * The same core loop, kernels and runtime as the app, on onnxruntime-web's
  * WASM build by default (bit-identical to the app's CPU path) or
@@ -19,7 +19,7 @@ import { parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
 import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
-import { encodeGif, encodePng, pngToImage, tileGrid } from './images.ts';
+import { encodeGif, encodeNpy, encodePng, pngToImage, tileGrid } from './images.ts';
 import { progressBar } from './progress.ts';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -52,6 +52,7 @@ function readFile(path: string, what: string): Uint8Array {
 export interface CliRun {
   out: string;
   gif?: string;
+  npy?: string;
   backend: string;
 }
 
@@ -140,6 +141,11 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     writeFileSync(opts.out, encodePng(grid(result.images)));
     log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
     const done: CliRun = { out: opts.out, backend };
+    if (opts.npy !== undefined) {
+      writeFileSync(opts.npy, encodeNpy(result.images, opts.n, height, width, channels));
+      log.note(`wrote ${opts.npy} (${opts.n}×${height}×${width}×${channels} uint8)`);
+      done.npy = opts.npy;
+    }
     if (opts.gif !== undefined && result.frames) {
       writeFileSync(opts.gif, encodeGif(result.frames.map(grid)));
       log.note(`wrote ${opts.gif} (${result.frames.length} frames)`);

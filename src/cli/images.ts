@@ -1,6 +1,6 @@
 /**
- * Image files for the CLI: RGBA8 batches to a PNG grid or an animated GIF,
- * and a PNG to the C×H×W floats in [-1, 1] that img2img starts from.
+ * Image files for the CLI: RGBA8 batches to a PNG grid, an animated GIF or a
+ * NumPy array, and a PNG to the C×H×W floats in [-1, 1] that img2img starts from.
  */
 import * as gifencModule from 'gifenc';
 import type { Palette } from 'gifenc';
@@ -81,6 +81,33 @@ export function encodeGif(frames: Grid[], delayMs = 80): Uint8Array {
   });
   gif.finish();
   return gif.bytes();
+}
+
+/**
+ * A NumPy .npy file (format 1.0) of the batch as uint8, shape count×h×w×channels:
+ * the pixels the PNG shows, in an array Python reads with numpy.load. Keeps
+ * the model's first `channels` of each RGBA pixel.
+ */
+export function encodeNpy(
+  rgba: Uint8Array | Uint8ClampedArray,
+  count: number,
+  h: number,
+  w: number,
+  channels: number,
+): Uint8Array {
+  if (rgba.length !== count * h * w * 4)
+    throw new Error(`encodeNpy: ${rgba.length} bytes; expected ${count}×${h}×${w}×4 RGBA`);
+  if (channels < 1 || channels > 4) throw new Error(`encodeNpy: channels ${channels}, expected 1..4`);
+  let header = `{'descr': '|u1', 'fortran_order': False, 'shape': (${count}, ${h}, ${w}, ${channels}), }`;
+  // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in \n.
+  header = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1, ' ') + '\n';
+  const out = new Uint8Array(10 + header.length + count * h * w * channels);
+  out.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
+  out.set(new TextEncoder().encode(header), 10);
+  let o = 10 + header.length;
+  for (let p = 0; p < count * h * w; p++)
+    for (let c = 0; c < channels; c++) out[o++] = rgba[p * 4 + c]!;
+  return out;
 }
 
 /**

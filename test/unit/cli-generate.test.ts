@@ -93,6 +93,8 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
         '--out',
         out,
         '--gif',
+        '--npy',
+        join(tmp, 'grid.npy'),
         '--scale',
         '2',
       ]),
@@ -114,6 +116,22 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
     // One image descriptor (0x2C after a graphic control block) per step.
     expect(gif.toString('latin1').split('\x21\xf9\x04').length - 1).toBe(3);
+    // NumPy reads the array back: 3 images of 28×28×1, the PNG's pixels.
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [
+      '-c',
+      'import sys, json, numpy as np; a = np.load(sys.argv[1]); print(json.dumps([a.dtype.str, a.shape, a[1].ravel().tolist()]))',
+      done.npy!,
+    ]);
+    const [dtype, shape, second] = JSON.parse(stdout) as [string, number[], number[]];
+    expect(dtype).toBe('|u1');
+    expect(shape).toEqual([3, 28, 28, 1]);
+    // Image 1 is the top-right tile of the grid, each pixel drawn 2×2.
+    const fromPng = Array.from({ length: 28 * 28 }, (_, p) => {
+      const y = Math.floor(p / 28) * 2;
+      const x = 58 + (p % 28) * 2;
+      return png.data[(y * png.width + x) * 4]!;
+    });
+    expect(second).toEqual(fromPng);
   });
 
   it('img2img from a PNG: strength 0.1 stays close to the init image', async () => {

@@ -4,12 +4,20 @@ distance for each (sampler, steps, guidance) setting, plus a 10×10 sample grid.
 python3 training/eval/evaluate.py --ckpt runs/fashion/checkpoint.pt \
     --classifier runs/classifier.pt --out runs/eval
 
+With --impl app the samples come from the app itself: `npm run generate`
+(the TypeScript sampling loop, AssemblyScript kernels and onnxruntime-node
+running the exported model.onnx), one call per class, saved with --npy as the
+uint8 pixels the app shows. --impl torch (the default) samples the checkpoint
+with the PyTorch samplers in training/diffusion.py.
+
 Results accumulate in OUT/results.json (a finished setting is not run again),
 grids go to OUT/grid-<setting>.png, and OUT/results.md holds the table."""
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -17,6 +25,7 @@ import torch
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 import data  # noqa: E402
@@ -54,9 +63,34 @@ def key(s, n, w):
     return f"{s}-{n}-w{w:g}"
 
 
+def app_samples(model_dir, sampler, steps, w, per_class, seed, threads):
+    """per_class images of each class 0..9 (class-major) from the app's CLI, as N×1×H×W floats in [-1, 1].
+    Class c uses seed + c; image k of a call is the app's image k for that seed."""
+    xs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for c in range(10):
+            npy = os.path.join(tmp, f"{c}.npy")
+            cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
+                   "--model", model_dir, "--class", str(c), "--n", str(per_class), "--sampler", sampler,
+                   "--steps", str(steps), "--guidance", f"{w:g}", "--seed", str(seed + c),
+                   "--engine", "native", "--threads", str(threads),
+                   "--out", os.path.join(tmp, f"{c}.png"), "--npy", npy]
+            done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"evaluate: npm run generate failed for class {c}: {done.stderr.strip()[-500:]}")
+            a = np.load(npy)  # N×H×W×C uint8
+            xs.append(torch.from_numpy(a).permute(0, 3, 1, 2).float() / 127.5 - 1)
+    return torch.cat(xs)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ckpt", required=True)
+    p.add_argument("--impl", choices=("torch", "app"), default="torch",
+                   help="torch: PyTorch samplers on --ckpt; app: the app's own sampling loop on --model-dir")
+    p.add_argument("--ckpt", help="checkpoint to sample (--impl torch)")
+    p.add_argument("--model-dir", default=os.path.join(ROOT, "public", "models", "fashion-28"),
+                   help="model folder holding model.json and model.onnx (--impl app)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="onnxruntime threads (--impl app)")
     p.add_argument("--classifier", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--n", type=int, default=1000, help="samples per setting (a multiple of 10)")
@@ -66,6 +100,10 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default=data.DEFAULT_DIR)
     a = p.parse_args(argv)
+    if a.impl == "torch" and not a.ckpt:
+        p.error("--impl torch needs --ckpt (a checkpoint from training/train.py)")
+    if a.n % 10 or (a.n_ddpm or 10) % 10:
+        p.error("--n and --n-ddpm must be multiples of 10 (the same number of samples per class)")
     torch.set_num_threads(os.cpu_count() or 1)
     os.makedirs(a.out, exist_ok=True)
     res_path = os.path.join(a.out, "results.json")
@@ -86,9 +124,12 @@ def main(argv=None):
         # The 10 logits: a coarser space whose covariance small samples still estimate well.
         results[f"floor_logits_real_train_{n}"] = frechet(real_logits.numpy().astype(np.float64), test_logits)
 
-    model, ck = load_ema(a.ckpt)
-    results["train_steps"] = ck["step"]
-    sched = Schedule(ck["args"]["schedule"], ck["args"]["beta_start"], ck["args"]["beta_end"], ck["args"]["T"])
+    if a.impl == "torch":
+        model, ck = load_ema(a.ckpt)
+        results["train_steps"] = ck["step"]
+        sched = Schedule(ck["args"]["schedule"], ck["args"]["beta_start"], ck["args"]["beta_end"], ck["args"]["T"])
+    else:
+        results["model"] = json.load(open(os.path.join(a.model_dir, "model.json")))["file"]["sha256"]
     only = set(filter(None, a.only.split(",")))
     for s, steps, w in SETTINGS:
         k = key(s, steps, w)
@@ -96,17 +137,20 @@ def main(argv=None):
         if (only and k not in only) or (k in results and results[k]["n"] == n):
             continue
         labels = torch.arange(10).repeat_interleave(n // 10)
-        gen = torch.Generator().manual_seed(a.seed)
         t0 = time.time()
-        xs = []
-        for i in range(0, n, a.batch):
-            lab = labels[i:i + a.batch]
-            xs.append(sample(model, sched, (len(lab), 1, 28, 28), lab, w, 10, sampler=s, steps=steps,
-                             eta=0.0, spacing="trailing", generator=gen))
-        x = torch.cat(xs)
+        if a.impl == "app":
+            x = app_samples(a.model_dir, s, steps, w, n // 10, a.seed, a.threads)
+        else:
+            gen = torch.Generator().manual_seed(a.seed)
+            xs = []
+            for i in range(0, n, a.batch):
+                lab = labels[i:i + a.batch]
+                xs.append(sample(model, sched, (len(lab), 1, 28, 28), lab, w, 10, sampler=s, steps=steps,
+                                 eta=0.0, spacing="trailing", generator=gen))
+            x = torch.cat(xs)
         lg, feats = clf.predict(judge, x)
         results[k] = {
-            "sampler": s, "steps": steps, "guidance": w, "n": n,
+            "sampler": s, "steps": steps, "guidance": w, "n": n, "impl": a.impl,
             "class_agreement": (lg.argmax(1) == labels).float().mean().item(),
             "frechet": frechet(feats.numpy().astype(np.float64), test_feats),
             "frechet_logits": frechet(lg.numpy().astype(np.float64), test_logits),
