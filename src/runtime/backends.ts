@@ -19,6 +19,12 @@ export const PREFERENCE: Readonly<Record<BackendChoice, readonly Backend[]>> = O
 export interface Capabilities {
   /** Why WebGPU cannot be used, or undefined when an adapter and device were obtained. */
   webgpuUnavailable?: string;
+  /**
+   * Set when the only WebGPU adapter is a software fallback (for example
+   * SwiftShader on a machine without a usable GPU): it works, but about 50×
+   * slower than the WASM path here, so "auto" skips it; choosing WebGPU still uses it.
+   */
+  webgpuSoftware?: string;
   /** WebAssembly SIMD validates (onnxruntime-web ships SIMD builds only). */
   simd: boolean;
   /** SharedArrayBuffer is usable, so WASM can run several threads. */
@@ -33,10 +39,11 @@ export interface BackendPlan {
   skipped: { backend: Backend; reason: string }[];
 }
 
-/** Which capability rules out a backend, as a table of checks. */
-const REQUIREMENTS: Readonly<Record<Backend, (c: Capabilities) => string | undefined>> =
-  Object.freeze({
-    webgpu: (c) => c.webgpuUnavailable,
+/** Which capability rules out a backend for a choice, as a table of checks. */
+const REQUIREMENTS: Readonly<
+  Record<Backend, (c: Capabilities, choice: BackendChoice) => string | undefined>
+> = Object.freeze({
+    webgpu: (c, choice) => c.webgpuUnavailable ?? (choice === 'auto' ? c.webgpuSoftware : undefined),
     wasm: (c) =>
       c.simd
         ? undefined
@@ -46,7 +53,7 @@ const REQUIREMENTS: Readonly<Record<Backend, (c: Capabilities) => string | undef
 export function planBackends(choice: BackendChoice, caps: Capabilities): BackendPlan {
   const plan: BackendPlan = { tryOrder: [], skipped: [] };
   for (const backend of PREFERENCE[choice]) {
-    const reason = REQUIREMENTS[backend](caps);
+    const reason = REQUIREMENTS[backend](caps, choice);
     if (reason === undefined) plan.tryOrder.push(backend);
     else plan.skipped.push({ backend, reason });
   }
@@ -81,27 +88,50 @@ export function hasWasmSimd(): boolean {
 }
 
 /** The slice of WebGPU's API the probe uses (kept local so Node builds need no WebGPU types). */
+interface AdapterLike {
+  requestDevice(): Promise<{ destroy(): void }>;
+  /** GPUAdapterInfo; isFallbackAdapter moved here from the adapter in newer browsers. */
+  info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string };
+  isFallbackAdapter?: boolean;
+}
 interface GpuLike {
-  requestAdapter(): Promise<{ requestDevice(): Promise<{ destroy(): void }> } | null>;
+  requestAdapter(): Promise<AdapterLike | null>;
 }
 
-/** Why WebGPU cannot be used here, or undefined when an adapter and a device can be obtained. */
-export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<string | undefined> {
+export interface WebGpuProbe {
+  /** Why WebGPU cannot be used; absent when an adapter and a device were obtained. */
+  unavailable?: string;
+  /** Why the adapter is a software one, when it is. */
+  software?: string;
+}
+
+/** Whether WebGPU can be used here, and whether its adapter is a software fallback. */
+export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<WebGpuProbe> {
   const gpu = nav?.gpu as GpuLike | undefined;
-  if (!gpu) return 'no navigator.gpu (this browser or context has no WebGPU)';
+  if (!gpu) return { unavailable: 'no navigator.gpu (this browser or context has no WebGPU)' };
   let adapter;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
-    return `requesting a WebGPU adapter failed (${e instanceof Error ? e.message : String(e)})`;
+    return {
+      unavailable: `requesting a WebGPU adapter failed (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
-  if (!adapter) return 'no WebGPU adapter (the GPU is unsupported or blocklisted)';
+  if (!adapter) return { unavailable: 'no WebGPU adapter (the GPU is unsupported or blocklisted)' };
   try {
     (await adapter.requestDevice()).destroy();
   } catch (e) {
-    return `creating a WebGPU device failed (${e instanceof Error ? e.message : String(e)})`;
+    return {
+      unavailable: `creating a WebGPU device failed (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
-  return undefined;
+  if (adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true) {
+    const name = adapter.info?.architecture || adapter.info?.vendor || 'no GPU';
+    return {
+      software: `the WebGPU adapter is a software renderer (${name}), slower than the CPU path; choose the WebGPU backend to use it anyway`,
+    };
+  }
+  return {};
 }
 
 /** Probes the current global scope (window, worker or Node). */
@@ -111,12 +141,13 @@ export async function detectCapabilities(
     crossOriginIsolated?: boolean;
   } = globalThis as never,
 ): Promise<Capabilities> {
-  const webgpuUnavailable = await probeWebGpu(scope.navigator);
+  const webgpu = await probeWebGpu(scope.navigator);
   const caps: Capabilities = {
     simd: hasWasmSimd(),
     crossOriginIsolated: scope.crossOriginIsolated === true,
     cores: scope.navigator?.hardwareConcurrency ?? 1,
   };
-  if (webgpuUnavailable !== undefined) caps.webgpuUnavailable = webgpuUnavailable;
+  if (webgpu.unavailable !== undefined) caps.webgpuUnavailable = webgpu.unavailable;
+  if (webgpu.software !== undefined) caps.webgpuSoftware = webgpu.software;
   return Object.freeze(caps);
 }

@@ -35,7 +35,7 @@ export const SAMPLERS: { value: SamplerName; label: string }[] = [
   { value: 'ddpm-beta', label: 'DDPM (σ² = β)' },
 ];
 export const BACKENDS: { value: BackendChoice; label: string }[] = [
-  { value: 'auto', label: 'Automatic (WebGPU, else CPU)' },
+  { value: 'auto', label: 'Automatic (GPU if it has one, else CPU)' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'wasm', label: 'CPU (WASM)' },
 ];

@@ -3,9 +3,9 @@
  * keyboard focus is visible, the tabs work with arrow keys, reduced motion
  * turns transitions off, and the theme toggle switches light and dark.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { foreignRequests, launchApp, openInstalled, screenshot, serveApp, type AppBrowser, type AppServer } from './app-helpers.ts';
+import { foreignRequests, openInstalled, screenshot, useApp } from './app-helpers.ts';
 
 /** Visible controls that have no accessible name (label, aria-label(ledby), or text). */
 function unnamedControls(page: Page): Promise<string[]> {
@@ -27,22 +27,11 @@ function unnamedControls(page: Page): Promise<string[]> {
 }
 
 describe('accessibility', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ webgpu: false });
 
   it('names every control, shows focus, works by keyboard, and honours theme and reduced motion', async () => {
-    const { page } = browser;
-    await openInstalled(page, server.url);
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
     for (const tab of ['generate', 'explore', 'models']) {
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForSelector(`#panel-${tab}:not([hidden])`);
@@ -85,6 +74,6 @@ describe('accessibility', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     expect(await transition()).toBe('0s');
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 300_000);
 });

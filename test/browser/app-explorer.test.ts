@@ -3,9 +3,9 @@
  * (closed form and Markov chain), at t = 0 it is the data's; the schedule
  * plot is drawn; "denoise from here" runs img2img and fills the filmstrip.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { foreignRequests, launchApp, openInstalled, screenshot, serveApp, smallRun, type AppBrowser, type AppServer } from './app-helpers.ts';
+import { foreignRequests, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 async function statsAt(page: Page, t: number): Promise<{ mean: number; std: number }> {
   await page.getByTestId('t-slider').fill(String(t));
@@ -29,22 +29,11 @@ async function inkOf(page: Page, selector: string): Promise<number> {
 }
 
 describe('Diffusion explorer', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ webgpu: false });
 
   it('shows the forward process reaching N(0, 1) and denoises from t', async () => {
-    const { page } = browser;
-    await openInstalled(page, server.url);
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
     await smallRun(page, 6, 1);
     await page.getByTestId('tab-explore').click();
     await page.getByRole('radio', { name: 'Trouser' }).click();
@@ -90,6 +79,6 @@ describe('Diffusion explorer', () => {
     await page.getByRole('heading', { name: 'Reverse process' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'explore-reverse');
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 600_000);
 });

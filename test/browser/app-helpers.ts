@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from './helpers.ts';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
@@ -97,6 +98,41 @@ export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> 
     }).observe({ type: 'layout-shift', buffered: true });
   });
   return browser;
+}
+
+export interface AppSession {
+  readonly server: AppServer;
+  readonly browser: AppBrowser;
+}
+
+/**
+ * The built app on a fresh local server and a fresh phone-size Chromium, for
+ * the tests of one describe block: started before them, closed after. A test
+ * may close the server itself (to go offline); closing twice is harmless.
+ */
+export function useApp(opts: { webgpu: boolean }): AppSession {
+  let server: AppServer | undefined;
+  let browser: AppBrowser | undefined;
+  beforeAll(async () => {
+    server = await serveApp();
+    browser = await launchApp(opts);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close().catch(() => undefined);
+  });
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('useApp: the app is not started (beforeAll failed or has not run)');
+    return v;
+  };
+  return {
+    get server() {
+      return ready(server);
+    },
+    get browser() {
+      return ready(browser);
+    },
+  };
 }
 
 /** Requests that went anywhere but the app's own origin (data: and blob: stay on the device). */

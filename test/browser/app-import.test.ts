@@ -3,13 +3,13 @@
  * what is wrong and what to do, and change nothing; a good .zip import is
  * stored on the device, generates, and can be removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Page } from 'playwright-core';
-import { DIST, foreignRequests, generate, launchApp, openInstalled, screenshot, serveApp, smallRun, type AppBrowser, type AppServer } from './app-helpers.ts';
+import { DIST, foreignRequests, generate, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
 const onnx = readFileSync(join(DIST, 'models/fashion-28/model.onnx'));
@@ -41,22 +41,11 @@ async function importFiles(page: Page, files: Upload[]): Promise<{ error: string
 }
 
 describe('importing a model', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ webgpu: false });
 
   it('refuses corrupt models clearly, keeps generating, and imports a good .zip', async () => {
-    const { page } = browser;
-    await openInstalled(page, server.url);
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
     await page.getByTestId('tab-models').click();
     const models = page.getByTestId('model-list').locator('li');
     expect(await models.count()).toBe(1);
@@ -125,6 +114,6 @@ describe('importing a model', () => {
     await expect.poll(() => models.count()).toBe(1);
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 600_000);
 });

@@ -5,8 +5,8 @@
  * worker waits, the page offers "Update available — Reload", and only then
  * switches.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignRequests, launchApp, openInstalled, screenshot, serveApp, type AppBrowser, type AppServer } from './app-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { foreignRequests, openInstalled, screenshot, useApp } from './app-helpers.ts';
 
 interface WebManifest {
   name: string;
@@ -25,26 +25,15 @@ function pngSize(buf: Buffer): { width: number; height: number } {
 }
 
 describe('installable PWA', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ webgpu: false });
 
   it('has a complete manifest, a precaching service worker, and passes Chromium’s installability check', async () => {
-    const { page, context } = browser;
-    await openInstalled(page, server.url);
+    const { page, context } = app.browser;
+    await openInstalled(page, app.server.url);
 
     const href = await page.locator('link[rel="manifest"]').getAttribute('href');
     expect(href).toBeTruthy();
-    const manifestUrl = new URL(href ?? '', server.url).href;
+    const manifestUrl = new URL(href ?? '', app.server.url).href;
     const manifest = (await (await context.request.get(manifestUrl)).json()) as WebManifest;
     expect(manifest.name).toMatch(/Diffuse/);
     expect(manifest.short_name).toBe('Diffuse');
@@ -65,7 +54,7 @@ describe('installable PWA', () => {
       return { state: reg.active?.state, scope: reg.scope, controlled: Boolean(navigator.serviceWorker.controller), cached: keys };
     });
     expect(sw.state).toBe('activated');
-    expect(sw.scope).toBe(server.url);
+    expect(sw.scope).toBe(app.server.url);
     expect(sw.controlled).toBe(true);
     const cached = sw.cached.map((u) => new URL(u).pathname);
     expect(cached).toContain('/index.html');
@@ -87,16 +76,16 @@ describe('installable PWA', () => {
     const appManifest = (await cdp.send('Page.getAppManifest')) as { errors: { message: string }[] };
     expect(appManifest.errors).toEqual([]);
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 300_000);
 
   it('offers an update and switches only when asked', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const banner = page.getByTestId('update-banner');
     expect(await banner.isVisible()).toBe(false);
     const before = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
 
-    server.setServiceWorkerSuffix(`// version ${Date.now()}`);
+    app.server.setServiceWorkerSuffix(`// version ${Date.now()}`);
     await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
     await expect.poll(() => banner.isVisible(), { timeout: 120_000 }).toBe(true);
     expect(await banner.textContent()).toMatch(/Update available/);

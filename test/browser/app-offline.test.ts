@@ -4,39 +4,28 @@
  * generates again. No request leaves the origin; the main thread's longest
  * task during generation is measured and reported.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   foreignRequests,
   generate,
-  launchApp,
   longestTaskSince,
   openInstalled,
   screenshot,
-  serveApp,
   smallRun,
-  type AppBrowser,
-  type AppServer,
+  useApp,
 } from './app-helpers.ts';
 
 describe('installed app on WebGPU, then offline', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close().catch(() => undefined);
-  });
+  const app = useApp({ webgpu: true });
 
   it('generates on WebGPU, then again after going offline and reloading', async () => {
-    const { page, context } = browser;
-    await openInstalled(page, server.url);
+    const { page, context } = app.browser;
+    await openInstalled(page, app.server.url);
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
     await screenshot(page, 'generate-empty');
+    // This machine's adapter is SwiftShader, which "auto" passes over; ask for WebGPU.
+    await page.getByTestId('tab-models').click();
+    await page.getByLabel('Compute backend').selectOption('webgpu');
 
     await smallRun(page, 2, 1);
     const t0 = await page.evaluate(() => performance.now());
@@ -63,7 +52,7 @@ describe('installed app on WebGPU, then offline', () => {
 
     // Offline: the network is cut and the server is gone.
     await context.setOffline(true);
-    await server.close();
+    await app.server.close();
     await page.reload();
     await page.waitForSelector('[data-testid="backend-status"][data-backend="webgpu"]', { timeout: 120_000 });
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
@@ -73,6 +62,6 @@ describe('installed app on WebGPU, then offline', () => {
     expect(await generate(page)).toMatch(/^Done: 1 image/);
     await screenshot(page, 'generate-offline-result', { top: true });
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 600_000);
 });

@@ -5,38 +5,24 @@
  * reverse-process data behind the GIF.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   foreignRequests,
   generate,
-  launchApp,
   layoutShiftSince,
   longestTaskSince,
   openInstalled,
   screenshot,
-  serveApp,
   smallRun,
-  type AppBrowser,
-  type AppServer,
+  useApp,
 } from './app-helpers.ts';
 
 describe('WASM fallback on a device without WebGPU', () => {
-  let server: AppServer;
-  let browser: AppBrowser;
-
-  beforeAll(async () => {
-    server = await serveApp();
-    browser = await launchApp({ webgpu: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ webgpu: false });
 
   it('generates on the CPU and the status line says WASM', async () => {
-    const { page } = browser;
-    await openInstalled(page, server.url);
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
     await expect.poll(() => page.getByTestId('backend-status').getAttribute('data-backend')).toBe('wasm');
     expect(await page.getByTestId('backend-status').textContent()).toMatch(/Backend: WASM( SIMD)? × \d+ threads?/);
 
@@ -116,6 +102,6 @@ describe('WASM fallback on a device without WebGPU', () => {
     expect(await page.getByLabel('Steps', { exact: true }).inputValue()).toBe('4');
     expect(await page.getByLabel('Images', { exact: true }).inputValue()).toBe('4');
 
-    expect(foreignRequests(browser.requests, server.origin)).toEqual([]);
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 600_000);
 });

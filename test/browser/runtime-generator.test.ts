@@ -177,8 +177,16 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('runs on WebGPU and matches the WASM image within the stated tolerance', async () => {
+  it('"auto" skips the software (SwiftShader) adapter for WASM and says why', async () => {
     const info = await call(browser, (h) => h.load('auto'));
+    expect(info.backend.backend).toBe('wasm');
+    expect(info.backend.fallbackReason).toMatch(
+      /the WebGPU adapter is a software renderer \(swiftshader\), slower than the CPU path/,
+    );
+  });
+
+  it('runs on WebGPU and matches the WASM image within the stated tolerance', async () => {
+    const info = await call(browser, (h) => h.load('webgpu'));
     expect(info.backend.backend).toBe('webgpu');
     expect(info.backend.fallbackReason).toBeUndefined();
     const gpu = await generate(browser, small);

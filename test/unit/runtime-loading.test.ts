@@ -118,12 +118,15 @@ describe('backend choice', () => {
   const all: Capabilities = { simd: true, crossOriginIsolated: true, cores: 8 };
   const noGpu: Capabilities = { ...all, webgpuUnavailable: 'no WebGPU adapter' };
   const noSimd: Capabilities = { ...noGpu, simd: false };
+  const softGpu: Capabilities = { ...all, webgpuSoftware: 'software adapter' };
 
   it.each<[string, Capabilities, string[], string[]]>([
     ['auto', all, ['webgpu', 'wasm'], []],
     ['auto', noGpu, ['wasm'], ['no WebGPU adapter']],
     ['webgpu', all, ['webgpu'], []],
     ['webgpu', noGpu, [], ['no WebGPU adapter']],
+    ['auto', softGpu, ['wasm'], ['software adapter']],
+    ['webgpu', softGpu, ['webgpu'], []],
     ['wasm', all, ['wasm'], []],
     [
       'wasm',
@@ -157,8 +160,8 @@ describe('backend choice', () => {
   });
 
   it('says why WebGPU is unavailable at each stage of the probe', async () => {
-    expect(await probeWebGpu(undefined)).toMatch(/no navigator\.gpu/);
-    expect(await probeWebGpu({ gpu: { requestAdapter: async () => null } })).toMatch(
+    expect((await probeWebGpu(undefined)).unavailable).toMatch(/no navigator\.gpu/);
+    expect((await probeWebGpu({ gpu: { requestAdapter: async () => null } })).unavailable).toMatch(
       /no WebGPU adapter/,
     );
     const refusing = {
@@ -166,17 +169,30 @@ describe('backend choice', () => {
         requestDevice: () => Promise.reject(new Error('limits exceeded')),
       }),
     };
-    expect(await probeWebGpu({ gpu: refusing })).toBe(
-      'creating a WebGPU device failed (limits exceeded)',
-    );
+    expect(await probeWebGpu({ gpu: refusing })).toEqual({
+      unavailable: 'creating a WebGPU device failed (limits exceeded)',
+    });
     let destroyed = false;
     const working = {
       requestAdapter: async () => ({
         requestDevice: async () => ({ destroy: () => (destroyed = true) }),
       }),
     };
-    expect(await probeWebGpu({ gpu: working })).toBeUndefined();
+    expect(await probeWebGpu({ gpu: working })).toEqual({});
     expect(destroyed).toBe(true);
+    for (const adapter of [
+      { info: { isFallbackAdapter: true, architecture: 'swiftshader' } },
+      { isFallbackAdapter: true },
+    ]) {
+      const soft = {
+        requestAdapter: async () => ({ ...adapter, requestDevice: async () => ({ destroy: () => {} }) }),
+      };
+      const probe = await probeWebGpu({ gpu: soft });
+      expect(probe.unavailable).toBeUndefined();
+      expect(probe.software).toMatch(
+        /^the WebGPU adapter is a software renderer \((swiftshader|no GPU)\), slower than the CPU path; choose the WebGPU backend/,
+      );
+    }
   });
 
   it('detects Node as SIMD-capable, not isolated, without WebGPU', async () => {

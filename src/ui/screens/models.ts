@@ -36,7 +36,7 @@ export function createModelsScreen(): HTMLElement {
     label: 'Compute backend',
     options: BACKENDS,
     value: settings.get().backend,
-    hint: 'Automatic uses WebGPU when this device has it and the CPU (WebAssembly) otherwise.',
+    hint: 'Automatic uses WebGPU on a hardware GPU and the CPU (WebAssembly) otherwise; a software WebGPU renderer is slower than the CPU, so only WebGPU picks it.',
     onChange: (v) => settings.set({ backend: BACKENDS.find((b) => b.value === v)?.value ?? 'auto' }),
   });
 
