@@ -5,14 +5,13 @@ import { Generator } from './generator.ts';
 import { settings } from './settings.ts';
 
 /**
- * Label and guidance w for a request. Classifier-free guidance is
- * ε = ε_u + w (ε_c − ε_u), so "any class" on a class model is w = 0: the
- * prediction is ε_u and the label given does not enter it. A model without
- * classes takes label null.
+ * Label and guidance w for a request. "Any class" (label < 0) is label null,
+ * which the sampling loop runs on the model's null label: the unconditional
+ * prediction ε_u, with no guidance. A model without classes takes label null.
  */
 export function conditioning(model: ModelEntry, label: number, guidance: number): { label: number | null; guidance: number } {
   if (model.manifest.conditioning.kind !== 'class') return { label: null, guidance: 0 };
-  if (label < 0) return { label: 0, guidance: 0 };
+  if (label < 0) return { label: null, guidance: 0 };
   return { label, guidance };
 }
 
