@@ -83,6 +83,33 @@ export function checkLength(name: string, array: ArrayLike<unknown>, n: number):
   if (array.length !== n) throw new Error(`${name}: length ${array.length}; expected ${n}`);
 }
 
+/** Checks samplerStep's arrays against x and returns the prediction code. */
+export function checkSamplerStep(
+  x: Float32Array,
+  model: Float32Array,
+  w: Float32Array | null,
+  x0Out: Float32Array,
+  k: StepCoefficients,
+): number {
+  checkLength('model', model, x.length);
+  checkLength('x0Out', x0Out, x.length);
+  if (w) checkLength('w', w, x.length);
+  return predictionCode('prediction', k.prediction);
+}
+
+/** Checks convertPrediction's arrays against out and returns the [from, to] codes. */
+export function checkConvert(
+  out: Float32Array,
+  x: Float32Array,
+  model: Float32Array,
+  from: Prediction,
+  to: Prediction,
+): [number, number] {
+  checkLength('x', x, out.length);
+  checkLength('model', model, out.length);
+  return [predictionCode('from', from), predictionCode('to', to)];
+}
+
 /** Checks the shape for toRGBA8 and returns the pixel count of one image. */
 export function rgbaPixels(chw: ArrayLike<unknown>, shape: ImageShape, count: number): number {
   if (shape.channels !== 1 && shape.channels !== 3) {

@@ -4,7 +4,8 @@
  */
 import type { ImageShape, Prediction } from './types.ts';
 import {
-  predictionCode,
+  checkConvert,
+  checkSamplerStep,
   checkLength,
   rgbaPixels,
   type Kernels,
@@ -37,10 +38,7 @@ function samplerStep(
   k: StepCoefficients,
 ): void {
   const n = x.length;
-  checkLength('model', model, n);
-  checkLength('x0Out', x0Out, n);
-  if (w) checkLength('w', w, n);
-  const pred = predictionCode('prediction', k.prediction);
+  const pred = checkSamplerStep(x, model, w, x0Out, k);
   const [alpha, sigma, a, b, c] = [fr(k.alpha), fr(k.sigma), fr(k.a), fr(k.b), fr(k.c)];
   for (let i = 0; i < n; i++) {
     const xv = x[i] ?? 0;
@@ -62,9 +60,7 @@ function convertPrediction(
   alpha: number,
   sigma: number,
 ): void {
-  checkLength('x', x, out.length);
-  checkLength('model', model, out.length);
-  const [f, t] = [predictionCode('from', from), predictionCode('to', to)];
+  const [f, t] = checkConvert(out, x, model, from, to);
   const [a, s] = [fr(alpha), fr(sigma)];
   for (let i = 0; i < out.length; i++) {
     const xv = x[i] ?? 0;

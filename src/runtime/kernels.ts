@@ -9,7 +9,8 @@
  */
 import type { ImageShape, Prediction } from '../core/types.ts';
 import {
-  predictionCode,
+  checkConvert,
+  checkSamplerStep,
   checkLength,
   rgbaPixels,
   type KernelBackend,
@@ -221,14 +222,11 @@ export class WasmKernels implements Kernels {
     k: StepCoefficients,
   ): void {
     const n = x.length;
-    checkLength('model', model, n);
-    checkLength('x0Out', x0Out, n);
-    if (w) checkLength('w', w, n);
+    const pred = checkSamplerStep(x, model, w, x0Out, k);
     const [px = 0, pm = 0, pw = 0, p0 = 0] = this.layout(4 * n, 4 * n, w ? 4 * n : 0, 4 * n);
     this.f32(px, n).set(x);
     this.f32(pm, n).set(model);
     if (w) this.f32(pw, n).set(w);
-    const pred = predictionCode('prediction', k.prediction);
     this.exports.samplerStep(
       px,
       pm,
@@ -258,9 +256,7 @@ export class WasmKernels implements Kernels {
     sigma: number,
   ): void {
     const n = out.length;
-    checkLength('x', x, n);
-    checkLength('model', model, n);
-    const [f, t] = [predictionCode('from', from), predictionCode('to', to)];
+    const [f, t] = checkConvert(out, x, model, from, to);
     const [px = 0, pm = 0] = this.layout(4 * n, 4 * n);
     this.f32(px, n).set(x);
     this.f32(pm, n).set(model);
