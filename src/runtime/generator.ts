@@ -23,11 +23,15 @@ export interface GeneratorPlatform {
   fetch?: Fetcher;
 }
 
-/** workers/protocol.ts GenerateRequest, as the runtime sees it. */
+/** One generation; workers/protocol.ts sends it to the worker as is. */
 export interface GenerationRequest extends SampleRequest {
+  /** img2img (SDEdit): a C×H×W image in [-1, 1], noised to strength·T, then denoised. */
   init?: { image: Float32Array; strength: number };
+  /** Override of x_T (count×C×H×W), e.g. spherical interpolation between two seeds' noise. */
   noise?: Float32Array;
+  /** Post an x0 preview every this many steps (default: about 10 previews per run). */
   previewEvery?: number;
+  /** Keep the reverse-process frames (for the filmstrip and the GIF). */
   keepFrames?: boolean;
   /** Test hook: the WebGPU device is lost (GPUDevice.destroy()) before the network call of this 1-based step. */
   debug?: { failWebGpuAtStep?: number };
@@ -38,7 +42,9 @@ export interface GenerationProgress {
   of: number;
   t: number;
   msPerStep: number;
+  /** RGBA8 previews of the x0 prediction, count images of width×height, one after another. */
   previews?: Uint8ClampedArray;
+  /** A one-time notice for the user, e.g. "WebGPU failed; continuing on the CPU". */
   notice?: string;
   backend?: BackendReport;
 }
@@ -47,7 +53,9 @@ export interface GenerationResult {
   width: number;
   height: number;
   count: number;
+  /** RGBA8 images, count of them, one after another. */
   images: Uint8ClampedArray;
+  /** Reverse-process frames, x_T → x_0 (each holds all count images as RGBA8), when keepFrames. */
   frames?: Uint8ClampedArray[];
   backend: BackendReport;
   msPerStep: number;
