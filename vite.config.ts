@@ -44,6 +44,9 @@ export default defineConfig({
         // The onnxruntime WASM binary is 14–28 MB; the default 2 MiB limit would refuse it.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,json,png,svg,webmanifest}'],
+        // onnxruntime's WebGPU build (27 MB) is cached when a device first uses it (see src/sw/sw.ts),
+        // so phones without a usable GPU never download it.
+        globIgnores: ['**/ort-wasm-simd-threaded.asyncify-*.wasm'],
       },
       devOptions: { enabled: false },
     }),

@@ -1,14 +1,18 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: precaches the app shell, the onnxruntime files the app
- * loads and the built-in models (the list is injected at build time), serves
- * them offline, and adds COOP/COEP to every response it serves so the page is
+ * The service worker: precaches the app shell, onnxruntime's CPU build and
+ * the built-in models (the list is injected at build time), serves them
+ * offline, and adds COOP/COEP to every response it serves so the page is
  * cross-origin isolated (WASM threads) even on hosting that cannot set
- * headers. A new version waits until the page asks it to take over, so a
- * page never mixes files of two versions.
+ * headers. onnxruntime's WebGPU build is cached the first time a device with
+ * a GPU loads it, and from then on it too works offline. A new version waits
+ * until the page asks it to take over, so a page never mixes files of two versions.
  */
+import { ExpirationPlugin } from 'workbox-expiration';
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import type { PrecacheEntry } from 'workbox-precaching';
+import { registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
@@ -33,6 +37,23 @@ precacheAndRoute(self.__WB_MANIFEST, {
   // The app takes no query parameters; any of them (e.g. from a share link) still hits the precache.
   ignoreURLParametersMatching: [/.*/],
 });
+
+/** The cache that holds onnxruntime's WebGPU build once a device has used it. */
+const WEBGPU_RUNTIME_CACHE = 'diffuse-webgpu-runtime';
+
+// The file name carries a content hash, so a cached copy never goes stale; only
+// the newest is kept, so an update does not leave the old 27 MB behind.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(url.pathname),
+  new CacheFirst({
+    cacheName: WEBGPU_RUNTIME_CACHE,
+    plugins: [
+      new ExpirationPlugin({ maxEntries: 1 }),
+      { cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) },
+      { handlerWillRespond: async ({ response }) => withIsolation(response) },
+    ],
+  }),
+);
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();

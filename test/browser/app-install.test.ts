@@ -60,7 +60,10 @@ describe('installable PWA', () => {
     expect(cached).toContain('/index.html');
     expect(cached).toContain('/models/fashion-28/model.onnx');
     expect(cached).toContain('/models/fashion-28/model.json');
-    expect(cached.some((p) => /ort.*\.wasm$/.test(p))).toBe(true);
+    expect(cached.some((p) => /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p))).toBe(true);
+    // onnxruntime's WebGPU build is neither precached nor fetched by a device that runs on the CPU.
+    expect(cached.filter((p) => p.includes('asyncify'))).toEqual([]);
+    expect(app.browser.requests.filter((u) => u.includes('asyncify') && u.endsWith('.wasm'))).toEqual([]);
     expect(cached).toContain('/samples/fashion-0.png');
 
     // Every response the service worker serves carries COOP/COEP.

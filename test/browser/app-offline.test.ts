@@ -50,6 +50,12 @@ describe('installed app on WebGPU, then offline', () => {
     });
     expect(spread).toBeGreaterThan(40);
 
+    // Using WebGPU cached onnxruntime's WebGPU build (it is not precached).
+    const webgpuRuntime = await page.evaluate(async () =>
+      (await (await caches.open('diffuse-webgpu-runtime')).keys()).map((r) => new URL(r.url).pathname),
+    );
+    expect(webgpuRuntime).toEqual([expect.stringMatching(/\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/)]);
+
     // Offline: the network is cut and the server is gone.
     await context.setOffline(true);
     await app.server.close();
