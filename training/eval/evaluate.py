@@ -63,6 +63,16 @@ def key(s, n, w):
     return f"{s}-{n}-w{w:g}"
 
 
+APP_SAMPLERS = ("ddpm", "ddpm-beta", "ddim", "dpmpp-2m", "euler-a")
+
+
+def parse_key(k):
+    """'euler-a-50-w3' → ('euler-a', 50, 3.0); None when k is not sampler-steps-wG."""
+    import re
+    m = re.fullmatch(r"(%s)-(\d+)-w(\d+(?:\.\d+)?)" % "|".join(map(re.escape, APP_SAMPLERS)), k)
+    return (m.group(1), int(m.group(2)), float(m.group(3))) if m else None
+
+
 def app_samples(model_dir, sampler, steps, w, per_class, seed, threads):
     """per_class images of each class 0..9 (class-major) from the app's CLI, as N×1×H×W floats in [-1, 1].
     Class c uses seed + c; image k of a call is the app's image k for that seed."""
@@ -131,7 +141,14 @@ def main(argv=None):
     else:
         results["model"] = json.load(open(os.path.join(a.model_dir, "model.json")))["file"]["sha256"]
     only = set(filter(None, a.only.split(",")))
-    for s, steps, w in SETTINGS:
+    # Settings beyond the gate's twelve, e.g. euler-a-50-w3 (the app's samplers only).
+    extra = []
+    for k in sorted(only - {key(*st) for st in SETTINGS}):
+        st = parse_key(k)
+        if st is None or (a.impl == "torch" and st[0] not in ("ddim", "dpmpp-2m")):
+            p.error(f"--only: {k} is not sampler-steps-wG with a sampler of --impl {a.impl}")
+        extra.append(st)
+    for s, steps, w in SETTINGS + extra:
         k = key(s, steps, w)
         n = a.n_ddpm if (s == "ddpm" and a.n_ddpm) else a.n
         if (only and k not in only) or (k in results and results[k]["n"] == n):
@@ -170,7 +187,8 @@ def write_table(results, path):
     lines = ["| sampler | steps | guidance w | samples | class agreement | Fréchet distance (features) | "
              "Fréchet distance (logits) | time (s) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for s, steps, w in SETTINGS:
+    extra = [st for st in map(parse_key, results) if st and st not in SETTINGS]
+    for s, steps, w in SETTINGS + sorted(extra, key=lambda st: (st[2], st[0], st[1])):
         r = results.get(key(s, steps, w))
         if r:
             lines.append(f"| {s} | {steps} | {w:g} | {r['n']} | {100 * r['class_agreement']:.1f} % | "

@@ -9,7 +9,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "eval"))
 from diffusion import make_betas, timesteps  # noqa: E402
-from evaluate import frechet  # noqa: E402
+from evaluate import frechet, key, parse_key  # noqa: E402
+
+
+class SettingKeyTest(unittest.TestCase):
+    def test_keys_round_trip(self):
+        for st in [("euler-a", 50, 3.0), ("ddpm", 1000, 0.0), ("dpmpp-2m", 20, 1.5), ("ddpm-beta", 100, 1.0)]:
+            self.assertEqual(parse_key(key(*st)), st)
+
+    def test_other_text_is_not_a_setting(self):
+        for k in ["heun-20-w3", "ddpm-w3", "ddim-50-w", "ddim-50-w3 ", "dpmpp-2m-x-w1"]:
+            self.assertIsNone(parse_key(k))
 
 
 class FrechetTest(unittest.TestCase):
