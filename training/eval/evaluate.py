@@ -15,6 +15,7 @@ grids go to OUT/grid-<setting>.png, and OUT/results.md holds the table."""
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -68,7 +69,6 @@ APP_SAMPLERS = ("ddpm", "ddpm-beta", "ddim", "dpmpp-2m", "euler-a")
 
 def parse_key(k):
     """'euler-a-50-w3' → ('euler-a', 50, 3.0); None when k is not sampler-steps-wG."""
-    import re
     m = re.fullmatch(r"(%s)-(\d+)-w(\d+(?:\.\d+)?)" % "|".join(map(re.escape, APP_SAMPLERS)), k)
     return (m.group(1), int(m.group(2)), float(m.group(3))) if m else None
 
