@@ -30,7 +30,10 @@ export function withIsolation(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-addPlugins([{ handlerWillRespond: async ({ response }) => withIsolation(response) }]);
+/** Sets the isolation headers on whatever a Workbox handler answers with. */
+const isolation = { handlerWillRespond: async ({ response }: { response: Response }) => withIsolation(response) };
+
+addPlugins([isolation]);
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST, {
   directoryIndex: 'index.html',
@@ -47,11 +50,8 @@ registerRoute(
   ({ url, sameOrigin }) => sameOrigin && /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(url.pathname),
   new CacheFirst({
     cacheName: WEBGPU_RUNTIME_CACHE,
-    plugins: [
-      new ExpirationPlugin({ maxEntries: 1 }),
-      { cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) },
-      { handlerWillRespond: async ({ response }) => withIsolation(response) },
-    ],
+    // CacheFirst stores only 200 responses, so an error page is never kept.
+    plugins: [new ExpirationPlugin({ maxEntries: 1 }), isolation],
   }),
 );
 
