@@ -1,6 +1,7 @@
 """A small DDPM U-Net predicting ε (Ho et al. 2020): ResNet blocks with GroupNorm
 and SiLU, a sinusoidal timestep embedding added in every block, and a class
-embedding with an extra null class for classifier-free guidance."""
+embedding with an extra null class for classifier-free guidance (one class
+label, or several label groups whose embeddings are summed)."""
 import math
 
 import torch
@@ -56,16 +57,23 @@ class Attention(nn.Module):
 
 
 class UNet(nn.Module):
-    """Levels at 28, 14, 7 px for 28×28 inputs; `mults` scales `base` per level."""
+    """Levels at 28, 14, 7 px for 28×28 inputs (32, 16, 8 for 32×32); `mults` scales `base` per level.
 
-    def __init__(self, in_ch=1, base=32, mults=(1, 2, 2), blocks=1, num_classes=10, dropout=0.0, attn=True):
+    Labels: `num_classes` > 0 takes y of shape [B] (one class); `label_groups` (sizes, e.g. [8, 3])
+    takes y of shape [B, len(label_groups)], one embedding table per group, summed. In each table
+    the index equal to the group's size is its null label ("any"), so guidance can drop any group."""
+
+    def __init__(self, in_ch=1, base=32, mults=(1, 2, 2), blocks=1, num_classes=10, dropout=0.0, attn=True,
+                 label_groups=None):
         super().__init__()
         self.num_classes = num_classes
+        self.label_groups = list(label_groups or [])
         self.base = base
         emb_dim = base * 4
         self.time_mlp = nn.Sequential(nn.Linear(base, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         # index num_classes is the null label used for the unconditional branch
         self.label_emb = nn.Embedding(num_classes + 1, emb_dim) if num_classes > 0 else None
+        self.group_embs = nn.ModuleList(nn.Embedding(n + 1, emb_dim) for n in self.label_groups)
         self.inp = nn.Conv2d(in_ch, base, 3, padding=1)
         chans = [base * m for m in mults]
         self.down = nn.ModuleList()
@@ -99,6 +107,11 @@ class UNet(nn.Module):
             if y is None:
                 y = torch.full((x.shape[0],), self.num_classes, dtype=torch.long, device=x.device)
             emb = emb + self.label_emb(y)
+        if self.label_groups:
+            if y is None:
+                y = torch.tensor(self.label_groups, dtype=torch.long, device=x.device).expand(x.shape[0], -1)
+            for g, table in enumerate(self.group_embs):
+                emb = emb + table(y[:, g])
         h = self.inp(x)
         hs = [h]
         for m in self.down:

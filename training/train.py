@@ -1,6 +1,8 @@
-"""Trains the class-conditional ε-prediction U-Net on Fashion-MNIST.
+"""Trains the class-conditional ε-prediction U-Net on Fashion-MNIST (default) or on the
+emoji set (--dataset emoji: 3 channels, 32×32, labels [category, style]).
 
 Single process:   python3 training/train.py --out runs/fashion
+Emoji:            python3 training/train.py --dataset emoji --out runs/emoji
 Data parallel:    torchrun --nproc_per_node=N training/train.py --out runs/fashion [--device cuda]
 Smoke run:        python3 training/train.py --smoke --out /tmp/smoke
 Resumes from OUT/checkpoint.pt when it exists."""
@@ -19,6 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
+import emoji_data  # noqa: E402
 from diffusion import Schedule  # noqa: E402
 from model import UNet  # noqa: E402
 
@@ -26,7 +29,8 @@ from model import UNet  # noqa: E402
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True, help="run folder: checkpoint.pt, log.jsonl, config.json")
-    p.add_argument("--data", default=data.DEFAULT_DIR)
+    p.add_argument("--dataset", default="fashion", choices=["fashion", "emoji"])
+    p.add_argument("--data", default=None, help="dataset folder (default: the dataset's own)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--steps", type=int, default=20000, help="optimizer steps in total")
     p.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this wall time; 0 = no limit")
@@ -36,6 +40,11 @@ def parse_args(argv=None):
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--p-uncond", type=float, default=0.1, help="label dropout for classifier-free guidance")
+    p.add_argument("--p-drop-group", type=float, default=0.1,
+                   help="label groups (emoji): also drop each group on its own with this probability")
+    p.add_argument("--augment", default=None, choices=["flip", "shift", "none"],
+                   help="flip: horizontal flips (fashion's default); shift: random ±1 px translations on "
+                        "white (emoji's default; flips would mirror text, arrows and clocks)")
     p.add_argument("--base", type=int, default=32)
     p.add_argument("--mults", default="1,2,2")
     p.add_argument("--blocks", type=int, default=1)
@@ -50,6 +59,10 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=0, help="torch threads per process; 0 = all cores / processes")
     p.add_argument("--smoke", action="store_true", help="a few steps on a few hundred images")
     a = p.parse_args(argv)
+    if a.data is None:
+        a.data = emoji_data.DEFAULT_DIR if a.dataset == "emoji" else data.DEFAULT_DIR
+    if a.augment is None:
+        a.augment = "shift" if a.dataset == "emoji" else "flip"
     if a.smoke:
         a.steps, a.batch, a.warmup, a.ckpt_every, a.log_every = 6, 32, 2, 3, 1
         a.base, a.mults = 8, "1,2"
@@ -57,13 +70,53 @@ def parse_args(argv=None):
 
 
 def model_config(a):
-    return dict(in_ch=1, base=a.base, mults=[int(m) for m in a.mults.split(",")], blocks=a.blocks,
-                num_classes=len(data.CLASSES), dropout=a.dropout)
+    cfg = dict(in_ch=1, base=a.base, mults=[int(m) for m in a.mults.split(",")], blocks=a.blocks,
+               num_classes=len(data.CLASSES), dropout=a.dropout)
+    if a.dataset == "emoji":
+        index = emoji_data.read_index(a.data)
+        cfg.update(in_ch=3, num_classes=0, label_groups=[len(ids) for _, _, ids, _ in emoji_data.groups(index)])
+    return cfg
 
 
 def build_model(cfg):
     return UNet(in_ch=cfg["in_ch"], base=cfg["base"], mults=tuple(cfg["mults"]), blocks=cfg["blocks"],
-                num_classes=cfg["num_classes"], dropout=cfg.get("dropout", 0.0))
+                num_classes=cfg["num_classes"], dropout=cfg.get("dropout", 0.0),
+                label_groups=cfg.get("label_groups"))
+
+
+def load_data(a):
+    """(images float32 N×C×H×W in [-1, 1], labels int64 [N] or [N, groups]) of the training split."""
+    limit = 256 if a.smoke else None
+    if a.dataset == "emoji":
+        x, y = emoji_data.load("train", a.data, limit=limit)
+        return emoji_data.to_model(x), y
+    return data.load("train", a.data, limit=limit)
+
+
+def augment(x0, kind, gen):
+    if kind == "flip":
+        if torch.rand(1, generator=gen).item() < 0.5:
+            x0 = torch.flip(x0, dims=[3])  # horizontal flip keeps every Fashion-MNIST class
+    elif kind == "shift":
+        # Each image moves by up to 1 px each way; the uncovered edge is white, the emoji's background.
+        b, _, h, w = x0.shape
+        padded = F.pad(x0, (1, 1, 1, 1), value=1.0)
+        dx = torch.randint(0, 3, (b,), generator=gen).tolist()
+        dy = torch.randint(0, 3, (b,), generator=gen).tolist()
+        x0 = torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(b)])
+    return x0
+
+
+def drop_labels(y, null, a, gen):
+    """Replaces labels by their null index for classifier-free guidance. One class: with
+    p_uncond. Groups: all together with p_uncond (the unconditional branch), and besides
+    each group on its own with p_drop_group, so guidance can also leave out one group."""
+    if y.dim() == 1:
+        drop = torch.rand(y.shape[0], generator=gen) < a.p_uncond
+        return torch.where(drop, torch.full_like(y, null), y)
+    drop = (torch.rand(y.shape[0], 1, generator=gen) < a.p_uncond) | \
+        (torch.rand(y.shape, generator=gen) < a.p_drop_group)
+    return torch.where(drop, null.expand_as(y), y)
 
 
 def lr_at(step, a):
@@ -91,9 +144,10 @@ def main(argv=None):
     torch.manual_seed(a.seed + rank)
     os.makedirs(a.out, exist_ok=True)
 
-    x_all, y_all = data.load("train", a.data, limit=256 if a.smoke else None)
+    x_all, y_all = load_data(a)
     x_all, y_all = torch.from_numpy(x_all), torch.from_numpy(y_all)
     cfg = model_config(a)
+    null = torch.tensor(cfg["label_groups"]) if cfg.get("label_groups") else cfg["num_classes"]
     model = build_model(cfg).to(device)
     ema = copy.deepcopy(model).eval()
     for p_ in ema.parameters():
@@ -135,12 +189,8 @@ def main(argv=None):
     model.train()
     while step < a.steps:
         idx = torch.randint(0, x_all.shape[0], (local_batch,), generator=gen)
-        x0 = x_all[idx].to(device)
-        y = y_all[idx].to(device)
-        if torch.rand(1, generator=gen).item() < 0.5:
-            x0 = torch.flip(x0, dims=[3])  # horizontal flip keeps every Fashion-MNIST class
-        drop = torch.rand(local_batch, generator=gen).to(device) < a.p_uncond
-        y = torch.where(drop, torch.full_like(y, len(data.CLASSES)), y)
+        x0 = augment(x_all[idx], a.augment, gen).to(device)
+        y = drop_labels(y_all[idx], null, a, gen).to(device)
         t = torch.randint(0, a.T, (local_batch,), generator=gen).to(device)
         eps = torch.randn(x0.shape, generator=gen).to(device)
         loss = F.mse_loss(net(sched.q_sample(x0, t, eps), t, y), eps)
