@@ -1,5 +1,6 @@
 // ESLint flat config. The import rules make the architecture mechanical:
-// core is pure (no runtime, ui, onnxruntime, comlink, DOM); runtime never imports ui.
+// core is pure (no runtime, ui, onnxruntime, comlink, DOM); media (image plumbing) is
+// pure too and sits on core; runtime never imports ui.
 import tseslint from 'typescript-eslint';
 
 const banned = (groups) => ['error', { patterns: groups.map((g) => ({ group: g.group, message: g.message })) }];
@@ -14,6 +15,16 @@ export default tseslint.config(
         { group: ['**/runtime/**', '**/ui/**', '**/workers/**', '**/sw/**', '**/cli/**'], message: 'src/core stays pure: it imports nothing outside core.' },
         { group: ['onnxruntime-*', 'comlink', 'comlink/*', 'node:*'], message: 'src/core has no I/O dependencies.' },
       ]),
+    },
+  },
+  {
+    files: ['src/media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/runtime/**', '**/ui/**', '**/workers/**', '**/sw/**', '**/cli/**'], message: 'src/media is pure image plumbing: it imports only core and itself.' },
+        // Any package but gifenc and fflate (pure JS, no DOM, no Node): no node:*, comlink, onnxruntime, pngjs.
+        { regex: '^(?![./]|(gifenc|fflate)(/|$))', message: 'src/media may import only gifenc and fflate from packages.' },
+      ] }],
     },
   },
   {

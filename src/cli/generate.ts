@@ -13,13 +13,16 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLabel } from '../core/manifest.ts';
+import { encodeGif } from '../media/gif.ts';
+import { encodeNpy } from '../media/npy.ts';
+import { tileGrid } from '../media/tile.ts';
 import { messageOf } from '../runtime/errors.ts';
 import { Generator, type GenerationRequest } from '../runtime/generator.ts';
 import { parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
 import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
-import { encodeGif, encodeNpy, encodePng, pngToImage, tileGrid } from './images.ts';
+import { encodePng, pngToImage } from './images.ts';
 import { progressBar } from './progress.ts';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -136,9 +139,10 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     });
     log.done();
     const cols = Math.ceil(Math.sqrt(opts.n));
-    const grid = (rgba: Uint8ClampedArray) =>
-      tileGrid(rgba, opts.n, width, height, cols, opts.scale);
-    writeFileSync(opts.out, encodePng(grid(result.images)));
+    writeFileSync(
+      opts.out,
+      encodePng(tileGrid(result.images, opts.n, width, height, cols, opts.scale)),
+    );
     log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
     const done: CliRun = { out: opts.out, backend };
     if (opts.npy !== undefined) {
@@ -147,7 +151,7 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
       done.npy = opts.npy;
     }
     if (opts.gif !== undefined && result.frames) {
-      writeFileSync(opts.gif, encodeGif(result.frames.map(grid)));
+      writeFileSync(opts.gif, encodeGif(result.frames, opts.n, width, height, cols, opts.scale));
       log.note(`wrote ${opts.gif} (${result.frames.length} frames)`);
       done.gif = opts.gif;
     }

@@ -1,13 +1,22 @@
-/** Drawing RGBA8 images onto canvases, and turning them into files. */
+/**
+ * Drawing RGBA8 images onto canvases, and turning them into files (Blob,
+ * download, share). The pixel work is src/media's; this file is the DOM side.
+ */
+import * as Comlink from 'comlink';
+import { gridSize } from '../media/tile.ts';
+import { imageAt } from '../media/rgba.ts';
+import type { GifWorkerApi } from './gif.worker.ts';
 
-/** The k-th image of `rgba`, which holds images of w×h one after another. */
-export function imageAt(rgba: Uint8ClampedArray, k: number, w: number, h: number): Uint8ClampedArray {
-  const n = w * h * 4;
-  return rgba.subarray(k * n, (k + 1) * n);
-}
+// The screens take imageAt from here with the drawing functions.
+export { imageAt };
 
 /** Draws one RGBA8 image at its own size; CSS scales the canvas (pixelated). */
-export function drawRGBA(canvas: HTMLCanvasElement, rgba: Uint8ClampedArray, w: number, h: number): void {
+export function drawRGBA(
+  canvas: HTMLCanvasElement,
+  rgba: Uint8ClampedArray,
+  w: number,
+  h: number,
+): void {
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
   const ctx = canvas.getContext('2d');
@@ -17,33 +26,13 @@ export function drawRGBA(canvas: HTMLCanvasElement, rgba: Uint8ClampedArray, w: 
   ctx.putImageData(new ImageData(copy, w, h), 0, 0);
 }
 
-/** Lays count images of w×h out on a grid with `cols` columns (1 px gutters), RGBA8. */
-export function tile(
+/** A PNG of the image, scaled up by a whole factor (nearest neighbour) to at least `minSide` px. */
+export function pngBlob(
   rgba: Uint8ClampedArray,
-  count: number,
   w: number,
   h: number,
-  cols: number,
-): { rgba: Uint8ClampedArray; width: number; height: number } {
-  const rows = Math.ceil(count / cols);
-  const gap = count > 1 ? 1 : 0;
-  const width = cols * w + (cols - 1) * gap;
-  const height = rows * h + (rows - 1) * gap;
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let i = 3; i < out.length; i += 4) out[i] = 255;
-  for (let k = 0; k < count; k++) {
-    const ox = (k % cols) * (w + gap);
-    const oy = Math.floor(k / cols) * (h + gap);
-    for (let y = 0; y < h; y++) {
-      const src = (k * w * h + y * w) * 4;
-      out.set(rgba.subarray(src, src + w * 4), ((oy + y) * width + ox) * 4);
-    }
-  }
-  return { rgba: out, width, height };
-}
-
-/** A PNG of the image, scaled up by a whole factor (nearest neighbour) to at least `minSide` px. */
-export function pngBlob(rgba: Uint8ClampedArray, w: number, h: number, minSide = 256): Promise<Blob> {
+  minSide = 256,
+): Promise<Blob> {
   const scale = Math.max(1, Math.ceil(minSide / Math.max(w, h)));
   const src = document.createElement('canvas');
   drawRGBA(src, rgba, w, h);
@@ -71,9 +60,12 @@ export function download(blob: Blob, filename: string): void {
 }
 
 export function canShareFiles(): boolean {
-  if (typeof navigator.share !== 'function' || typeof navigator.canShare !== 'function') return false;
+  if (typeof navigator.share !== 'function' || typeof navigator.canShare !== 'function')
+    return false;
   try {
-    return navigator.canShare({ files: [new File([new Uint8Array(1)], 'x.png', { type: 'image/png' })] });
+    return navigator.canShare({
+      files: [new File([new Uint8Array(1)], 'x.png', { type: 'image/png' })],
+    });
   } catch {
     return false;
   }
@@ -89,32 +81,48 @@ export async function shareFile(blob: Blob, filename: string, title: string): Pr
   }
 }
 
+/** The long side, in px, that the app's GIFs are scaled up to at least, so a 28 px image is visible. */
+const GIF_MIN_SIDE = 224;
+
 /**
  * Encodes frames (each count images of w×h, RGBA8) as an animated GIF of
  * image `index`, or of all images tiled when index is 'all'. Runs in a worker
  * so a long reverse process never blocks the page.
  */
-export function encodeGif(
+export async function encodeGif(
   frames: Uint8ClampedArray[],
   w: number,
   h: number,
   count: number,
   index: number | 'all',
 ): Promise<Blob> {
-  const picked = frames.map((f) => {
-    if (index === 'all') return tile(f, count, w, h, Math.ceil(Math.sqrt(count)));
-    return { rgba: imageAt(f, index, w, h).slice(), width: w, height: h };
+  const all = index === 'all';
+  const n = all ? count : 1;
+  const cols = Math.ceil(Math.sqrt(n));
+  const side = gridSize(n, w, h, cols, 1);
+  const scale = Math.max(1, Math.ceil(GIF_MIN_SIDE / Math.max(side.width, side.height)));
+  // All: the frames are copied (they stay the app's). One image: copies of just it, moved.
+  const sent = all ? frames : frames.map((f) => imageAt(f, index, w, h).slice());
+  const moved = all ? [] : sent.map((f) => f.buffer);
+  const worker = new Worker(new URL('./gif.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'gif',
   });
-  const worker = new Worker(new URL('./gif.worker.ts', import.meta.url), { type: 'module', name: 'gif' });
-  return new Promise<Blob>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<Uint8Array>) => {
-      resolve(new Blob([e.data as BlobPart], { type: 'image/gif' }));
-      worker.terminate();
-    };
-    worker.onerror = (e) => {
-      reject(new Error(e.message || 'GIF encoding failed'));
-      worker.terminate();
-    };
-    worker.postMessage(picked, picked.map((p) => p.rgba.buffer as ArrayBuffer));
-  });
+  const failed = new Promise<never>((_, reject) =>
+    worker.addEventListener('error', (e) => reject(new Error(e.message || 'GIF encoding failed'))),
+  );
+  try {
+    const encode = Comlink.wrap<GifWorkerApi>(worker).encode(
+      Comlink.transfer(sent, moved),
+      n,
+      w,
+      h,
+      cols,
+      scale,
+    );
+    const bytes = await Promise.race([encode, failed]);
+    return new Blob([bytes as BlobPart], { type: 'image/gif' });
+  } finally {
+    worker.terminate();
+  }
 }

@@ -7,7 +7,8 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError, DEFAULTS, parseArgs } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/generate.ts';
-import { encodePng, pngToImage, tileGrid } from '../../src/cli/images.ts';
+import { encodePng, pngToImage } from '../../src/cli/images.ts';
+import { tileGrid } from '../../src/media/tile.ts';
 import type { ProgressBar } from '../../src/cli/progress.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-generate-'));

@@ -1,0 +1,42 @@
+/**
+ * Resizing a model-space image (C×H×W floats) by area averaging: each output
+ * pixel is the mean of the source area it covers, weighted by overlap, so a
+ * large photo or icon shrinks to the model's size without aliasing. Works in
+ * float, so a 2:1 shrink of black and white stripes is exactly mid-grey (0).
+ */
+import type { ImageShape } from '../core/types.ts';
+
+/** x (from.channels×from.height×from.width) → from.channels×height×width. */
+export function resizeArea(
+  x: Float32Array,
+  from: ImageShape,
+  height: number,
+  width: number,
+): Float32Array {
+  const { channels: C, height: H, width: W } = from;
+  if (x.length !== C * H * W) {
+    throw new Error(`x: got ${x.length} floats; expected ${C}×${H}×${W} = ${C * H * W}`);
+  }
+  if (H === height && W === width) return x.slice();
+  const out = new Float32Array(C * height * width);
+  for (let y = 0; y < height; y++) {
+    const y0 = (y * H) / height;
+    const y1 = ((y + 1) * H) / height;
+    for (let xo = 0; xo < width; xo++) {
+      const x0 = (xo * W) / width;
+      const x1 = ((xo + 1) * W) / width;
+      const sum = new Array<number>(C).fill(0);
+      let area = 0;
+      for (let sy = Math.floor(y0); sy < Math.ceil(y1); sy++) {
+        const wy = Math.min(y1, sy + 1) - Math.max(y0, sy);
+        for (let sx = Math.floor(x0); sx < Math.ceil(x1); sx++) {
+          const wxy = (Math.min(x1, sx + 1) - Math.max(x0, sx)) * wy;
+          for (let c = 0; c < C; c++) sum[c]! += wxy * x[c * H * W + sy * W + sx]!;
+          area += wxy;
+        }
+      }
+      for (let c = 0; c < C; c++) out[c * height * width + y * width + xo] = sum[c]! / area;
+    }
+  }
+  return out;
+}
