@@ -5,6 +5,7 @@
 import type { BackendChoice } from '../src/runtime/backends.ts';
 import type { BackendReport } from '../src/runtime/denoiser.ts';
 import type {
+  CheckedPackage,
   GenerationProgress,
   GenerationRequest,
   GenerationResult,
@@ -13,12 +14,16 @@ import type {
 
 // The messages are the runtime's own types (documented there); only the
 // model source differs, since files cross the worker boundary as a transferable ArrayBuffer.
-export type { BackendChoice };
-export type BackendInfo = BackendReport;
-export type LoadedModelInfo = LoadedModel;
-export type GenerateRequest = GenerationRequest;
-export type GenerateProgress = GenerationProgress;
-export type GenerateResult = GenerationResult;
+// Errors keep their code across the boundary (workers/errors.ts).
+export type {
+  BackendChoice,
+  BackendReport,
+  CheckedPackage,
+  GenerationProgress,
+  GenerationRequest,
+  GenerationResult,
+  LoadedModel,
+};
 
 /** Where a model package comes from: the app's own origin, or files the user imported. */
 export type ModelSource =
@@ -26,8 +31,13 @@ export type ModelSource =
   | { kind: 'files'; manifestText: string; onnx: ArrayBuffer };
 
 export interface GeneratorApi {
-  loadModel(source: ModelSource, backend: BackendChoice): Promise<LoadedModelInfo>;
-  generate(request: GenerateRequest, onProgress: (p: GenerateProgress) => void): Promise<GenerateResult>;
+  loadModel(source: ModelSource, backend: BackendChoice): Promise<LoadedModel>;
+  /** The import check: package, file and a trial CPU session, leaving the loaded model alone. */
+  checkPackage(source: ModelSource): Promise<CheckedPackage>;
+  generate(
+    request: GenerationRequest,
+    onProgress: (p: GenerationProgress) => void,
+  ): Promise<GenerationResult>;
   /** Stops the running generation within one step; generate() then rejects with name 'AbortError'. */
   cancel(): void;
 }

@@ -1,29 +1,28 @@
 /**
- * Flags of `npm run generate`, as a table. Parsing is strict: an unknown
- * flag, a missing value or a value outside the valid set is a CliError whose
- * one-line message names the flag and lists what is valid.
+ * Flags of `npm run generate`, as a table. The request's flags (seed, n,
+ * steps, sampler, eta, guidance, strength) are built from core's request
+ * spec, so their ranges and defaults are the app's. Parsing is strict: an
+ * unknown flag, a missing value or a value outside the valid set is a
+ * CliError whose one-line message names the flag and lists what is valid.
  */
+import { describeField, fieldValue, REQUEST_SPEC, type FieldSpec } from '../core/request-spec.ts';
+import { SAMPLERS } from '../core/samplers.ts';
 import type { SamplerName } from '../core/types.ts';
 import { NODE_ENGINES, type NodeEngine } from '../runtime/ort-node.ts';
 
-export const SAMPLERS: readonly SamplerName[] = [
-  'ddpm',
-  'ddpm-beta',
-  'ddim',
-  'dpmpp-2m',
-  'euler-a',
-];
-
 export interface GenerateOptions {
   model: string;
-  /** Class name or index as typed; resolved against the manifest later. */
-  class?: string;
+  /** `group=value` pairs as typed (`--class X` is `class=X`); resolved against the manifest later. */
+  labels: string[];
   n: number;
   steps: number;
   sampler: SamplerName;
   eta: number;
+  /** Undefined: the model's default guidance. */
   guidance?: number;
   seed: number;
+  /** Noise stream of the first image: lets a large set be drawn in several runs with the same pictures. */
+  firstIndex: number;
   out: string;
   /** Path of the reverse-process GIF, when asked for. */
   gif?: string;
@@ -45,7 +44,7 @@ export class CliError extends Error {
   }
 }
 
-type Kind = 'string' | 'int' | 'number' | 'flag' | 'optional-string';
+type Kind = 'string' | 'int' | 'number' | 'flag' | 'optional-string' | 'list';
 interface Flag {
   key: keyof GenerateOptions;
   kind: Kind;
@@ -53,7 +52,19 @@ interface Flag {
   valid?: readonly string[];
   min?: number;
   max?: number;
+  /** The spec row this flag is checked against. */
+  spec?: FieldSpec;
 }
+
+/** A flag for a request field: its checks, help and default come from the spec. */
+function fromSpec(key: keyof GenerateOptions, spec: FieldSpec, defaultText?: string): Flag {
+  const shown = defaultText ?? String(spec.default);
+  if (spec.kind === 'choice')
+    return { key, kind: 'string', spec, valid: spec.values, help: `${spec.help} (default ${shown})` };
+  return { key, kind: spec.kind, spec, min: spec.min, max: spec.max, help: `${spec.help} (default ${shown})` };
+}
+
+const S = REQUEST_SPEC;
 
 export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
   '--model': {
@@ -61,24 +72,29 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
     kind: 'string',
     help: 'model id under public/models/, or a folder holding model.json (default fashion-28)',
   },
-  '--class': { key: 'class', kind: 'string', help: 'class name or index (default: unconditional)' },
-  '--n': { key: 'n', kind: 'int', min: 1, max: 1024, help: 'number of images (default 16)' },
-  '--steps': { key: 'steps', kind: 'int', min: 1, max: 1000, help: 'sampling steps (default 20)' },
-  '--sampler': {
-    key: 'sampler',
-    kind: 'string',
-    valid: SAMPLERS,
-    help: `sampler (default dpmpp-2m)`,
+  '--label': {
+    key: 'labels',
+    kind: 'list',
+    help: 'group=value, once per label group, e.g. --label category=animals --label style=noto (default: any)',
   },
-  '--eta': { key: 'eta', kind: 'number', min: 0, max: 1, help: 'DDIM η (default 0)' },
-  '--guidance': {
-    key: 'guidance',
-    kind: 'number',
+  '--class': {
+    key: 'labels',
+    kind: 'list',
+    help: "the label of a model with one label group, e.g. --class sneaker (same as --label class=sneaker)",
+  },
+  '--n': fromSpec('n', S.count),
+  '--steps': fromSpec('steps', S.steps),
+  '--sampler': fromSpec('sampler', S.sampler),
+  '--eta': fromSpec('eta', S.eta),
+  '--guidance': fromSpec('guidance', S.guidance, "the model's"),
+  '--seed': fromSpec('seed', S.seed),
+  '--first-index': {
+    key: 'firstIndex',
+    kind: 'int',
     min: 0,
-    max: 50,
-    help: "classifier-free guidance w (default: the model's)",
+    max: 2 ** 31 - 1,
+    help: 'noise stream of the first image, to split a large set over runs (default 0)',
   },
-  '--seed': { key: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'noise seed (default 42)' },
   '--out': { key: 'out', kind: 'string', help: 'PNG grid to write (default samples.png)' },
   '--gif': {
     key: 'gif',
@@ -91,13 +107,7 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
     help: 'also write the images as a NumPy uint8 array, n×H×W×C (for evaluation)',
   },
   '--init': { key: 'init', kind: 'string', help: 'img2img: start from this PNG' },
-  '--strength': {
-    key: 'strength',
-    kind: 'number',
-    min: 0,
-    max: 1,
-    help: 'img2img strength, 0 keeps the image, 1 ignores it (default 0.6)',
-  },
+  '--strength': fromSpec('strength', S.strength),
   '--engine': {
     key: 'engine',
     kind: 'string',
@@ -121,15 +131,17 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
   '--help': { key: 'help', kind: 'flag', help: 'show this help' },
 });
 
-export const DEFAULTS: GenerateOptions = Object.freeze({
+export const DEFAULTS: Readonly<GenerateOptions> = Object.freeze({
   model: 'fashion-28',
-  n: 16,
-  steps: 20,
-  sampler: 'dpmpp-2m',
-  eta: 0,
-  seed: 42,
+  labels: [],
+  n: S.count.default,
+  steps: S.steps.default,
+  sampler: S.sampler.default,
+  eta: S.eta.default,
+  seed: S.seed.default,
+  firstIndex: 0,
   out: 'samples.png',
-  strength: 0.6,
+  strength: S.strength.default,
   engine: 'web',
   threads: 1,
   scale: 4,
@@ -141,21 +153,24 @@ function parseValue(name: string, flag: Flag, raw: string): string | number {
     throw new CliError(`${name} must be one of ${flag.valid.join(', ')} (got "${raw}")`);
   }
   if (flag.kind !== 'int' && flag.kind !== 'number') return raw;
-  const v = Number(raw);
-  const range = `${flag.min ?? '-∞'}..${flag.max ?? '∞'}`;
-  if (raw.trim() === '' || !Number.isFinite(v) || (flag.kind === 'int' && !Number.isInteger(v))) {
-    throw new CliError(
-      `${name} must be ${flag.kind === 'int' ? 'an integer' : 'a number'} in ${range} (got "${raw}")`,
-    );
-  }
-  if ((flag.min !== undefined && v < flag.min) || (flag.max !== undefined && v > flag.max)) {
-    throw new CliError(`${name} must be in ${range} (got ${raw})`);
+  const v = raw.trim() === '' ? Number.NaN : Number(raw);
+  const ok = flag.spec
+    ? fieldValue(flag.spec, v) !== undefined
+    : Number.isFinite(v) &&
+      (flag.kind !== 'int' || Number.isInteger(v)) &&
+      v >= (flag.min ?? -Infinity) &&
+      v <= (flag.max ?? Infinity);
+  if (!ok) {
+    const want = flag.spec
+      ? describeField(flag.spec)
+      : `${flag.kind === 'int' ? 'an integer' : 'a number'} in ${flag.min}..${flag.max}`;
+    throw new CliError(`${name} must be ${want} (got "${raw}")`);
   }
   return v;
 }
 
 export function parseArgs(argv: readonly string[]): GenerateOptions {
-  const opts: Record<string, unknown> = { ...DEFAULTS };
+  const opts: Record<string, unknown> = { ...DEFAULTS, labels: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -186,6 +201,13 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
         `${name} needs a value${flag.valid ? `: one of ${flag.valid.join(', ')}` : ` (${flag.help})`}`,
       );
     }
+    if (flag.kind === 'list') {
+      const pair = name === '--class' ? `class=${raw}` : raw;
+      if (!/^[^=]+=.+$/.test(pair))
+        throw new CliError(`${name} takes group=value, e.g. --label category=animals (got "${raw}")`);
+      (opts.labels as string[]).push(pair);
+      continue;
+    }
     opts[flag.key] = parseValue(name, flag, raw);
   }
   const parsed = opts as unknown as GenerateOptions;
@@ -195,12 +217,18 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
 
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
-    ([name, f]) => `  ${name.padEnd(12)} ${f.help}${f.valid ? ` [${f.valid.join('|')}]` : ''}`,
+    ([name, f]) => `  ${name.padEnd(14)} ${f.help}${f.valid ? ` [${f.valid.join('|')}]` : ''}`,
+  );
+  const samplers = SAMPLERS.map(
+    (s) => `  ${s.name.padEnd(14)} ${s.label}, about ${s.recommendedSteps} steps${s.usesEta ? ', takes --eta' : ''}`,
   );
   return [
     'Usage: npm run generate -- [flags]',
-    'Example: npm run generate -- --model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png',
+    'Example: npm run generate -- --model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --seed 42 --out samples.png',
     '',
     ...lines,
+    '',
+    'Samplers:',
+    ...samplers,
   ].join('\n');
 }

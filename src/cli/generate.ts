@@ -8,11 +8,11 @@
  * onnxruntime-node with --engine native. Progress goes to stderr; a bad flag,
  * unknown class or broken model is one line on stderr and a non-zero exit.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findLabel } from '../core/manifest.ts';
+import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
 import { tileGrid } from '../media/tile.ts';
@@ -52,6 +52,28 @@ function readFile(path: string, what: string): Uint8Array {
   }
 }
 
+/** Text from a model file made safe for a terminal: control characters (ANSI escapes) become "?". */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** Output paths that would clash or cannot be written fail before any sampling work. */
+function checkOutputs(opts: GenerateOptions): void {
+  const paths = [
+    ['--out', opts.out],
+    ['--gif', opts.gif],
+    ['--npy', opts.npy],
+  ].filter((p): p is [string, string] => p[1] !== undefined);
+  paths.forEach(([flag, path], i) => {
+    const clash = paths.findIndex(([, other]) => resolve(other) === resolve(path));
+    if (clash !== i) throw new CliError(`${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`);
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
+  });
+}
+
 export interface CliRun {
   out: string;
   gif?: string;
@@ -63,34 +85,29 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
   const dir = modelDir(opts.model);
   const manifestText = new TextDecoder().decode(readFile(join(dir, 'model.json'), '--model'));
   const manifest = parseManifest(manifestText);
-  let label: number | null = null;
-  if (opts.class !== undefined) {
-    if (manifest.conditioning.kind !== 'class')
-      throw new CliError(`--class: model ${manifest.id} has no classes; leave --class out`);
-    const found = findLabel(manifest.conditioning, opts.class);
-    if (found === undefined) {
-      const valid = manifest.conditioning.labels
-        .map((l) => l.toLowerCase().replace(/[^a-z0-9]+/g, '-'))
-        .join(', ');
-      throw new CliError(
-        `--class: unknown class "${opts.class}" for ${manifest.id}; valid classes: ${valid} (or 0..${manifest.conditioning.labels.length - 1})`,
-      );
+  const labels = choiceFromPairs(manifest.conditioning, []);
+  for (const pair of opts.labels) {
+    try {
+      const one = choiceFromPairs(manifest.conditioning, [pair]);
+      one.forEach((l, i) => (labels[i] = l ?? labels[i] ?? null));
+    } catch (e) {
+      throw new CliError(`--label ${printable(pair)}: ${printable(messageOf(e))} (model ${printable(manifest.id)})`);
     }
-    label = found;
   }
+  const guided = isGuided(labels);
   const defaultGuidance =
-    manifest.conditioning.kind === 'class' && label !== null
-      ? manifest.conditioning.defaultGuidance
-      : 0;
+    manifest.conditioning.kind === 'labels' && guided ? manifest.conditioning.defaultGuidance : 0;
   const { channels, height, width } = manifest.image;
+  checkOutputs(opts);
   const request: GenerationRequest = {
     seed: opts.seed,
     count: opts.n,
+    firstIndex: opts.firstIndex,
     steps: opts.steps,
     sampler: opts.sampler,
     eta: opts.eta,
     guidance: opts.guidance ?? defaultGuidance,
-    label,
+    labels,
     keepFrames: opts.gif !== undefined,
   };
   if (opts.init !== undefined) {
@@ -125,12 +142,9 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
   const onnx = readFile(join(dir, manifest.file.path), '--model');
   const loaded = await generator.loadModel({ kind: 'files', manifestText, onnx }, 'wasm');
   const backend = `${loaded.backend.engine}, ${loaded.backend.threads} thread${loaded.backend.threads === 1 ? '' : 's'}`;
-  const what =
-    label === null
-      ? 'unconditional'
-      : `class ${manifest.conditioning.kind === 'class' ? manifest.conditioning.labels[label] : label}`;
+  const what = guided ? printable(describeChoice(manifest.conditioning, labels)) : 'unconditional';
   log.note(
-    `${manifest.id}: ${opts.n} × ${what}, ${opts.sampler}, ${opts.steps} steps, guidance ${request.guidance}, seed ${opts.seed}${request.init ? `, img2img strength ${opts.strength}` : ''} on ${backend}`,
+    `${printable(manifest.id)}: ${opts.n} × ${what}, ${opts.sampler}, ${opts.steps} steps, guidance ${request.guidance}, seed ${opts.seed}${request.init ? `, img2img strength ${opts.strength}` : ''} on ${backend}`,
   );
   try {
     const result = await generator.generate(request, (p) => {

@@ -16,17 +16,15 @@ import type {
   Spacing,
 } from './types.ts';
 import type { Kernels } from './kernels.ts';
-import { buildSchedule, SPACINGS, timesteps, type Schedule } from './schedule.ts';
-import { SAMPLER_NAMES, SAMPLER_UPDATES } from './samplers.ts';
-import { integerIn, numberIn, oneOf } from './options.ts';
+import { isGuided, labelRows, type Conditioning } from './conditioning.ts';
+import { checkRequest } from './request.ts';
+import { buildSchedule, timesteps, type Schedule } from './schedule.ts';
+import { samplerSpec } from './samplers.ts';
+import { integerIn, oneOf } from './options.ts';
+import { abortError, type AbortSignalLike } from './abort.ts';
 import type { ScheduleSpec } from './types.ts';
 
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
-
-/** What `signal` needs to be: an AbortSignal, or anything with `aborted`. */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-}
 
 export interface SampleLoopOptions {
   schedule: ScheduleSpec | Schedule;
@@ -35,58 +33,27 @@ export interface SampleLoopOptions {
   request: SampleRequest;
   denoise: DenoiseFn;
   kernels: Kernels;
-  /** The label of the unconditional branch (classifier-free guidance); null for a model without classes. */
-  nullLabel: number | null;
+  /** The model's label groups, whose null labels make the unconditional branch. */
+  conditioning: Conditioning;
   signal?: AbortSignalLike;
-  /** Attach x̂0 to progress every this many steps, and on the last step (default: about 10 previews). */
-  previewEvery?: number;
-  /** img2img (SDEdit): C×H×W (shared) or count×C×H×W in [−1, 1], noised to the timestep nearest strength·T. */
-  init?: { image: Float32Array; strength: number };
-  /** x_T override, count×C×H×W. */
-  noise?: Float32Array;
 }
 
-export function abortError(): Error {
-  const error = new Error('sampling aborted');
-  error.name = 'AbortError';
-  return error;
-}
-
-/** How the model is called: once per step, with these labels; 'doubled' runs [x; x] with [labels; null]. */
+/** How the model is called: once per step, with these labels; 'doubled' runs [x; x] with [picked; ∅]. */
 type Guidance =
   | { kind: 'single'; labels: Int32Array | null }
   | { kind: 'doubled'; labels: Int32Array; w: number };
 
-function labelsFor(request: SampleRequest, count: number): Int32Array | null {
-  if (request.label === null) return null;
-  const labels = Array.isArray(request.label)
-    ? request.label
-    : new Array<number>(count).fill(request.label);
-  if (labels.length !== count)
-    throw new Error(`request.label: ${labels.length} labels; expected 1 or count = ${count}`);
-  return Int32Array.from(labels, (l, k) => integerIn(`request.label[${k}]`, l, 0, 2 ** 31 - 1));
-}
-
-function planGuidance(request: SampleRequest, count: number, nullLabel: number | null): Guidance {
-  const w = numberIn('request.guidance', request.guidance, 0, 1000);
-  const labels = labelsFor(request, count);
-  // No label on a class model is the unconditional branch: the model is fed its null label.
-  if (labels === null) {
-    return {
-      kind: 'single',
-      labels: nullLabel === null ? null : new Int32Array(count).fill(nullLabel),
-    };
-  }
-  if (w === 1) return { kind: 'single', labels };
-  if (nullLabel === null)
-    throw new Error(
-      'nullLabel: a guided or unconditional request on a class model needs the null label',
-    );
-  const unconditional = new Int32Array(count).fill(nullLabel);
+function planGuidance(request: SampleRequest, count: number, c: Conditioning): Guidance {
+  const w = request.guidance;
+  if (c.kind === 'none') return { kind: 'single', labels: null };
+  const picked = labelRows(c, request.labels, count);
+  // Nothing picked, or w = 1: one pass. "Any" everywhere is the unconditional branch itself.
+  if (!isGuided(request.labels) || w === 1) return { kind: 'single', labels: picked };
+  const unconditional = labelRows(c, request.labels, count, true);
   if (w === 0) return { kind: 'single', labels: unconditional };
-  const both = new Int32Array(2 * count);
-  both.set(labels);
-  both.set(unconditional, count);
+  const both = new Int32Array(2 * picked.length);
+  both.set(picked);
+  both.set(unconditional, picked.length);
   return { kind: 'doubled', labels: both, w };
 }
 
@@ -130,11 +97,9 @@ function startIndex(ts: Int32Array, strength: number, trainSteps: number): numbe
 /** x_T for every image: the override, or each image's substream 0. */
 function initialNoise(opts: SampleLoopOptions, count: number, perImage: number): Float32Array {
   const x = new Float32Array(count * perImage);
-  if (opts.noise) {
-    if (opts.noise.length !== x.length) {
-      throw new Error(`noise: length ${opts.noise.length}; expected count×C×H×W = ${x.length}`);
-    }
-    x.set(opts.noise);
+  const noise = opts.request.noise;
+  if (noise) {
+    x.set(noise);
     return x;
   }
   const first = opts.request.firstIndex ?? 0;
@@ -153,17 +118,11 @@ function noiseInit(
   t: number,
   perImage: number,
 ): void {
-  const init = opts.init;
+  const init = opts.request.init;
   if (!init) return;
   const count = x.length / perImage;
-  const image = init.image;
-  if (image.length !== perImage && image.length !== x.length) {
-    throw new Error(
-      `init.image: length ${image.length}; expected C×H×W = ${perImage} or count×C×H×W = ${x.length}`,
-    );
-  }
-  const x0 = image.length === x.length ? image : new Float32Array(x.length);
-  if (x0 !== image) for (let k = 0; k < count; k++) x0.set(image, k * perImage);
+  const x0 = new Float32Array(x.length);
+  for (let k = 0; k < count; k++) x0.set(init.image, k * perImage);
   const ab = schedule.alphaBar[t] ?? Number.NaN;
   opts.kernels.axpby(x, Math.sqrt(ab), x0, Math.sqrt(1 - ab), x);
 }
@@ -183,29 +142,21 @@ export async function* sampleLoop(
   const T = schedule.trainSteps;
   const perImage = validateShape(opts.shape);
   const prediction = oneOf('prediction', opts.prediction, PREDICTIONS);
-  const sampler = oneOf('request.sampler', request.sampler, SAMPLER_NAMES);
-  const spacing: Spacing = oneOf('request.spacing', request.spacing ?? 'trailing', SPACINGS);
-  const count = integerIn('request.count', request.count, 1, 4096);
-  integerIn('request.seed', request.seed, 0, Number.MAX_SAFE_INTEGER);
-  integerIn('request.firstIndex', request.firstIndex ?? 0, 0, 2 ** 32 - count);
-  const eta = numberIn('request.eta', request.eta ?? 0, 0, 1);
+  checkRequest(request, { shape: opts.shape, trainSteps: T, conditioning: opts.conditioning });
+  const { count, steps, init } = request;
+  const update = samplerSpec(request.sampler).update;
+  const spacing: Spacing = request.spacing ?? 'trailing';
+  const eta = request.eta ?? 0;
   const clip = request.clip ?? true;
-  const ts = timesteps(T, integerIn('request.steps', request.steps, 1, T), spacing);
-  const plan = planGuidance(request, count, opts.nullLabel);
-  const first = opts.init
-    ? startIndex(ts, numberIn('init.strength', opts.init.strength, 0, 1), T)
-    : 0;
+  const ts = timesteps(T, steps, spacing);
+  const plan = planGuidance(request, count, opts.conditioning);
+  const first = init ? startIndex(ts, init.strength, T) : 0;
   const of = ts.length - first;
-  const previewEvery = integerIn(
-    'previewEvery',
-    opts.previewEvery ?? Math.max(1, Math.round(of / 10)),
-    1,
-    1e9,
-  );
+  const previewEvery = request.previewEvery ?? Math.max(1, Math.round(of / 10));
   if (opts.signal?.aborted) throw abortError();
 
   const x = initialNoise(opts, count, perImage);
-  if (opts.init) noiseInit(opts, x, schedule, ts[first] ?? 0, perImage);
+  if (init) noiseInit(opts, x, schedule, ts[first] ?? 0, perImage);
   let x0 = new Float32Array(x.length);
   let previousX0 = new Float32Array(x.length);
   const noise = new Float32Array(x.length);
@@ -216,7 +167,7 @@ export async function* sampleLoop(
     const t = ts[i] ?? 0;
     const tPrev = i + 1 < ts.length ? (ts[i + 1] ?? 0) : -1;
     const alphaBarT = schedule.alphaBar[t] ?? Number.NaN;
-    const update = SAMPLER_UPDATES[sampler]({
+    const step = update({
       alphaBarT,
       alphaBarPrev: tPrev >= 0 ? (schedule.alphaBar[tPrev] ?? Number.NaN) : 1,
       last: tPrev < 0,
@@ -226,7 +177,7 @@ export async function* sampleLoop(
     const model = await modelOutput(plan, x, t, count, opts.denoise, kernels);
     if (opts.signal?.aborted) throw abortError();
     let w: Float32Array | null = null;
-    if (update.w === 'noise') {
+    if (step.w === 'noise') {
       for (let k = 0; k < count; k++) {
         const image = noise.subarray(k * perImage, (k + 1) * perImage);
         kernels.gaussian(image, {
@@ -236,7 +187,7 @@ export async function* sampleLoop(
         });
       }
       w = noise;
-    } else if (update.w === 'previous-x0') {
+    } else if (step.w === 'previous-x0') {
       w = previousX0;
     }
     kernels.samplerStep(x, model, w, x0, {
@@ -244,15 +195,15 @@ export async function* sampleLoop(
       alpha: Math.sqrt(alphaBarT),
       sigma: Math.sqrt(1 - alphaBarT),
       clip,
-      a: update.a,
-      b: update.b,
-      c: update.c,
+      a: step.a,
+      b: step.b,
+      c: step.c,
     });
-    previousH = update.h ?? previousH;
+    previousH = step.h ?? previousH;
     [x0, previousX0] = [previousX0, x0];
-    const step = i - first + 1;
-    const preview = step % previewEvery === 0 || step === of;
-    yield { step, of, t, ...(preview ? { x0: previousX0.slice(), x: x.slice() } : {}) };
+    const done = i - first + 1;
+    const preview = done % previewEvery === 0 || done === of;
+    yield { step: done, of, t, ...(preview ? { x0: previousX0.slice(), x: x.slice() } : {}) };
   }
   return x;
 }

@@ -4,11 +4,13 @@
  * enters the app: it accepts parsed JSON and returns a typed copy, or
  * throws a ManifestError naming the field, what it must be, and what it was.
  */
+import { slug, type Conditioning, type LabelGroup } from './conditioning.ts';
 import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types.ts';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
-export const CONDITIONING_KINDS = ['class', 'none'] as const;
+/** 'class' is the one-group form (a [batch] label tensor); 'groups' declares several ([batch, groups]). */
+export const CONDITIONING_KINDS = ['class', 'groups', 'none'] as const;
 export const TIMESTEP_TYPES = ['int64', 'int32', 'float32'] as const;
 export type TimestepType = (typeof TIMESTEP_TYPES)[number];
 
@@ -17,17 +19,7 @@ export interface ImageSpec extends ImageShape {
   range: [number, number];
 }
 
-export interface ClassConditioning {
-  kind: 'class';
-  labels: string[];
-  /** The label fed for the unconditional branch of classifier-free guidance. */
-  nullLabel: number;
-  defaultGuidance: number;
-}
-
-export type Conditioning = ClassConditioning | { kind: 'none' };
-
-/** Names of the ONNX model's tensors. `label` is required when conditioning is 'class'. */
+/** Names of the ONNX model's tensors. `label` is required when the model has label groups. */
 export interface ModelIo {
   sample: string;
   timestep: string;
@@ -44,6 +36,8 @@ export interface ModelFile {
   /** Lower-case hex SHA-256 of the file; '' when not given. Checked when given. */
   sha256: string;
 }
+
+export type { Conditioning };
 
 export interface ModelManifest {
   id: string;
@@ -129,14 +123,17 @@ function finite(parent: Json, key: string, path: string): number {
 
 function validateImage(root: Json): ImageSpec {
   const image = object(root, 'image', 'image');
-  const channels = integer(image, 'channels', 'image.channels', 1, 4);
+  const channels = image.channels;
+  // The app shows grey or RGB; a 2- or 4-channel model could load but never be drawn.
+  if (channels !== 1 && channels !== 3)
+    fail('image.channels', '1 (grey) or 3 (RGB), the images the app can show', channels);
   const height = integer(image, 'height', 'image.height', 1, 4096);
   const width = integer(image, 'width', 'image.width', 1, 4096);
   const range = image.range;
   if (!Array.isArray(range) || range.length !== 2 || range[0] !== -1 || range[1] !== 1) {
     fail('image.range', '[-1, 1] (the only data range the sampler supports)', range);
   }
-  return { channels, height, width, range: [-1, 1] };
+  return { channels: channels as number, height, width, range: [-1, 1] };
 }
 
 function validateSchedule(root: Json): ScheduleSpec {
@@ -152,36 +149,87 @@ function validateSchedule(root: Json): ScheduleSpec {
   return { kind, betaStart, betaEnd, trainSteps };
 }
 
+/** A label index fits the int32 the kernels and tensors carry; larger ones would wrap. */
+const MAX_LABEL = 2 ** 31 - 1;
+
+function names(v: unknown, path: string, count?: number): string[] {
+  if (
+    !Array.isArray(v) ||
+    v.length === 0 ||
+    !v.every((l) => typeof l === 'string' && l.trim() !== '') ||
+    (count !== undefined && v.length !== count)
+  ) {
+    fail(
+      path,
+      count === undefined
+        ? 'a non-empty array of non-empty strings'
+        : `an array of ${count} non-empty strings`,
+      v,
+    );
+  }
+  const list = v as string[];
+  const lower = list.map((l) => l.toLowerCase());
+  const dup = lower.find((l, i) => lower.indexOf(l) !== i);
+  if (dup !== undefined) fail(path, 'an array of distinct names', dup);
+  return [...list];
+}
+
+function nullLabel(parent: Json, path: string, labels: number): number {
+  const n = integer(parent, 'nullLabel', path, 0, MAX_LABEL);
+  if (n < labels)
+    fail(path, `an integer in ${labels}..${MAX_LABEL} (not one of the ${labels} labels)`, n);
+  return n;
+}
+
+function validateGroup(g: unknown, path: string): LabelGroup {
+  if (typeof g !== 'object' || g === null || Array.isArray(g)) fail(path, 'an object', g);
+  const j = g as Json;
+  const name = string(j, 'name', `${path}.name`);
+  const ids = names(j.labels, `${path}.labels`).map((id) => id.trim());
+  const titles = j.titles === undefined ? ids : names(j.titles, `${path}.titles`, ids.length);
+  let def: number | null = null;
+  if (j.default !== undefined && j.default !== null) {
+    def = typeof j.default === 'string' ? ids.indexOf(j.default) : -1;
+    if (def < 0) fail(`${path}.default`, `null or one of ${ids.join(', ')}`, j.default);
+  }
+  return {
+    name,
+    title: optionalString(j, 'title', `${path}.title`) ?? name,
+    ids,
+    titles,
+    nullLabel: nullLabel(j, `${path}.nullLabel`, ids.length),
+    default: def,
+  };
+}
+
 function validateConditioning(root: Json): Conditioning {
   const c = object(root, 'conditioning', 'conditioning');
   const kind = oneOf(c, 'kind', 'conditioning.kind', CONDITIONING_KINDS);
   if (kind === 'none') return { kind };
-  const labels = c.labels;
-  if (
-    !Array.isArray(labels) ||
-    labels.length === 0 ||
-    !labels.every((l) => typeof l === 'string' && l.trim() !== '')
-  ) {
-    fail('conditioning.labels', 'a non-empty array of non-empty strings', labels);
-  }
-  const names = labels as string[];
-  const lower = names.map((l) => l.toLowerCase());
-  const dup = lower.find((l, i) => lower.indexOf(l) !== i);
-  if (dup !== undefined) fail('conditioning.labels', 'an array of distinct names', dup);
-  const nullLabel = integer(c, 'nullLabel', 'conditioning.nullLabel', 0);
-  if (nullLabel < names.length) {
-    fail(
-      'conditioning.nullLabel',
-      `an integer ≥ ${names.length} (not one of the ${names.length} class labels)`,
-      nullLabel,
-    );
-  }
   const defaultGuidance =
     c.defaultGuidance === undefined
       ? 1
       : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
   if (defaultGuidance < 0) fail('conditioning.defaultGuidance', 'a number ≥ 0', defaultGuidance);
-  return { kind, labels: [...names], nullLabel, defaultGuidance };
+  if (kind === 'class') {
+    const titles = names(c.labels, 'conditioning.labels');
+    const group: LabelGroup = {
+      name: 'class',
+      title: 'Class',
+      ids: titles.map(slug),
+      titles,
+      nullLabel: nullLabel(c, 'conditioning.nullLabel', titles.length),
+      default: null,
+    };
+    return { kind: 'labels', groups: [group], defaultGuidance, tensorRank: 1 };
+  }
+  const list = c.groups;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 8)
+    fail('conditioning.groups', 'an array of 1 to 8 label groups', list);
+  const groups = list.map((g, i) => validateGroup(g, `conditioning.groups[${i}]`));
+  const dup = groups.find((g, i) => groups.findIndex((o) => o.name === g.name) !== i);
+  if (dup) fail('conditioning.groups', 'groups with distinct names', dup.name);
+  return { kind: 'labels', groups, defaultGuidance, tensorRank: 2 };
 }
 
 function validateIo(root: Json, conditioning: Conditioning): ModelIo {
@@ -194,8 +242,8 @@ function validateIo(root: Json, conditioning: Conditioning): ModelIo {
     io.timestepType === undefined
       ? 'int64'
       : oneOf(io, 'timestepType', 'io.timestepType', TIMESTEP_TYPES);
-  if (conditioning.kind === 'class' && label === undefined) {
-    fail('io.label', 'the name of the label input (conditioning.kind is "class")', undefined);
+  if (conditioning.kind === 'labels' && label === undefined) {
+    fail('io.label', 'the name of the label input (the model has label groups)', undefined);
   }
   const inputs = [sample, timestep, ...(label === undefined ? [] : [label])];
   if (new Set(inputs).size !== inputs.length)
@@ -243,28 +291,4 @@ export function validateManifest(json: unknown): ModelManifest {
   const description = optionalString(root, 'description', 'description');
   if (description !== undefined) manifest.description = description;
   return manifest;
-}
-
-const simplify = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/**
- * Index of a class by name or by number; undefined when unknown. Names match
- * ignoring case and punctuation, whole or by a "/"-separated part:
- * "sneaker", "ankle-boot", "t-shirt" and "T-shirt/top" all resolve.
- */
-export function findLabel(conditioning: Conditioning, nameOrIndex: string): number | undefined {
-  if (conditioning.kind !== 'class') return undefined;
-  const trimmed = nameOrIndex.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const i = Number(trimmed);
-    return i < conditioning.labels.length ? i : undefined;
-  }
-  const wanted = simplify(trimmed);
-  if (wanted === '') return undefined;
-  const whole = conditioning.labels.findIndex((l) => simplify(l) === wanted);
-  if (whole >= 0) return whole;
-  const part = conditioning.labels.findIndex((l) =>
-    l.split('/').some((p) => simplify(p) === wanted),
-  );
-  return part >= 0 ? part : undefined;
 }

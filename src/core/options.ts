@@ -18,8 +18,3 @@ export function numberIn(field: string, value: unknown, min: number, max: number
     return value;
   throw new Error(`${field}: got ${JSON.stringify(value)}; expected a number in [${min}, ${max}]`);
 }
-
-export function lengthIs(field: string, array: ArrayLike<unknown>, expected: number): void {
-  if (array.length !== expected)
-    throw new Error(`${field}: length ${array.length}; expected ${expected}`);
-}

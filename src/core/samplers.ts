@@ -15,14 +15,6 @@
  */
 import type { SamplerName } from './types.ts';
 
-export const SAMPLER_NAMES: readonly SamplerName[] = [
-  'ddpm',
-  'ddpm-beta',
-  'ddim',
-  'dpmpp-2m',
-  'euler-a',
-];
-
 export interface StepInput {
   alphaBarT: number;
   /** ᾱ of the next (smaller) timestep; 1 after the last step. */
@@ -127,10 +119,37 @@ export function eulerAncestralUpdate(input: StepInput): StepUpdate {
   };
 }
 
-export const SAMPLER_UPDATES: Record<SamplerName, (input: StepInput) => StepUpdate> = {
-  ddpm: ddpmUpdate,
-  'ddpm-beta': ddpmBetaUpdate,
-  ddim: ddimUpdate,
-  'dpmpp-2m': dpmpp2mUpdate,
-  'euler-a': eulerAncestralUpdate,
-};
+export interface SamplerSpec {
+  name: SamplerName;
+  /** What a person reads in a picker or in `--help`. */
+  label: string;
+  update: (input: StepInput) => StepUpdate;
+  /** Whether the request's η changes this sampler's output. */
+  usesEta: boolean;
+  /** Steps where the quality gate (training/RESULTS.md) puts this sampler. */
+  recommendedSteps: number;
+  /** Another row whose update this one equals here; pickers list only that row. */
+  sameAs?: SamplerName;
+}
+
+/**
+ * Every sampler, in the order pickers list them. Euler ancestral is kept for
+ * k-diffusion users, but with discrete VP timesteps its update is DDPM's
+ * (σ_up and σ_down reduce to the posterior's β̃), so it is listed once.
+ */
+export const SAMPLERS: readonly SamplerSpec[] = Object.freeze([
+  { name: 'dpmpp-2m', label: 'DPM-Solver++(2M)', update: dpmpp2mUpdate, usesEta: false, recommendedSteps: 20 },
+  { name: 'ddim', label: 'DDIM', update: ddimUpdate, usesEta: true, recommendedSteps: 50 },
+  { name: 'ddpm', label: 'DDPM (ancestral; = Euler ancestral)', update: ddpmUpdate, usesEta: false, recommendedSteps: 1000 },
+  { name: 'ddpm-beta', label: 'DDPM (σ² = β)', update: ddpmBetaUpdate, usesEta: false, recommendedSteps: 1000 },
+  { name: 'euler-a', label: 'Euler ancestral (= DDPM here)', update: eulerAncestralUpdate, usesEta: false, recommendedSteps: 1000, sameAs: 'ddpm' },
+]);
+
+export const SAMPLER_NAMES: readonly SamplerName[] = SAMPLERS.map((s) => s.name);
+
+/** The row of `name`; names are checked by the request spec before this is called. */
+export function samplerSpec(name: SamplerName): SamplerSpec {
+  const row = SAMPLERS.find((s) => s.name === name);
+  if (!row) throw new Error(`sampler: got ${JSON.stringify(name)}; expected one of ${SAMPLER_NAMES.join(', ')}`);
+  return row;
+}

@@ -30,10 +30,12 @@ export interface ImageShape {
   width: number;
 }
 
-/** What a caller asks the sampling loop for. Labels are class indices, or null (unconditional). */
+/**
+ * One generation, as every layer sees it (ranges and defaults: request-spec.ts).
+ * Image k draws its noise from stream (seed, firstIndex + k).
+ */
 export interface SampleRequest {
   seed: number;
-  /** Number of images. Image k draws its noise from stream (seed, firstIndex + k). */
   count: number;
   /** Index of the first image's noise stream; lets a batch be split without changing pictures. */
   firstIndex?: number;
@@ -42,18 +44,24 @@ export interface SampleRequest {
   /** DDIM η; ignored by other samplers. */
   eta?: number;
   spacing?: Spacing;
-  /** Classifier-free guidance w: ε = ε_u + w (ε_c − ε_u). 0 unconditional, 1 conditional. */
+  /** Classifier-free guidance w: ε = ε(∅) + w (ε(labels) − ε(∅)). 0 unconditional, 1 conditional. */
   guidance: number;
-  /** One label for all images, one per image, or null for unconditional. */
-  label: number | number[] | null;
+  /** One label index per label group of the model, or null for "any"; [] for a model without labels. */
+  labels: readonly (number | null)[];
   /** Clip the x0 prediction to the data range [-1, 1]. Default true. */
   clip?: boolean;
+  /** img2img (SDEdit): C×H×W in [−1, 1], noised to the timestep nearest strength·T, then denoised. */
+  init?: { image: Float32Array; strength: number };
+  /** x_T override, count×C×H×W (e.g. spherical interpolation between two seeds' noise). */
+  noise?: Float32Array;
+  /** Attach x̂0 to progress every this many steps, and on the last (default: about 10 previews). */
+  previewEvery?: number;
 }
 
 /**
  * The network as the loop sees it: x is `batch` images (batch×C×H×W floats),
- * t the integer train timestep, labels one per image (nullLabel for the
- * unconditional branch) or null for a model without classes. Returns the raw
+ * t the integer train timestep, labels the label tensor's values
+ * (batch × groups, see conditioning.ts) or null for a model without labels. Returns the raw
  * model output (ε, v or x0 per the manifest's `prediction`), same length as x.
  */
 export type DenoiseFn = (

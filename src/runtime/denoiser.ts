@@ -16,6 +16,8 @@
  *   needed there each step anyway, and at 28×28 a call moves ~3 KB per image
  *   each way, nothing next to the call itself.
  */
+import { labelGroups, labelRows } from '../core/conditioning.ts';
+import type { AbortSignalLike } from '../core/abort.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import type { DenoiseFn } from '../core/types.ts';
 import { planBackends, type Backend, type BackendChoice, type Capabilities } from './backends.ts';
@@ -78,17 +80,20 @@ async function openSession(opts: DenoiserOptions, backend: Backend): Promise<Liv
   }
 }
 
+/** What one generation hands the denoiser: its cancellation and where its notices go. */
+export interface RunContext {
+  /** Checked between network calls: an aborted signal stops a split batch early. */
+  signal?: AbortSignalLike;
+  /** Called once when a WebGPU failure moves the run to WASM, with a message for the user. */
+  onNotice?: (notice: string) => void;
+}
+
 export class Denoiser {
   readonly manifest: ModelManifest;
   readonly maxBatch: number;
-  /** Called once when a WebGPU failure moves the run to WASM, with a message for the user. */
-  onNotice: ((notice: string) => void) | undefined;
-  /** Checked between network calls: an aborted signal stops a split batch early. */
-  signal: AbortSignal | undefined;
   private live: Live;
   private report: BackendReport;
   private readonly opts: DenoiserOptions;
-  private failNextWebGpu = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(opts: DenoiserOptions, live: Live, report: BackendReport) {
@@ -141,22 +146,14 @@ export class Denoiser {
     return { ...this.report };
   }
 
-  /**
-   * Test hook: before the next network call on WebGPU, the GPU device is lost
-   * for real (GPUDevice.destroy()), so onnxruntime's run fails as on a device
-   * reset. Where the engine has no GPU device (the Node stand-in), the call
-   * throws instead.
-   */
-  failNextWebGpuRun(): void {
-    this.failNextWebGpu = true;
+  /** The DenoiseFn for one generation's sampling loop; calls are serialised across runs. */
+  denoiseFor(ctx: RunContext): DenoiseFn {
+    return (x, t, labels, batch) => {
+      const run = this.queue.then(() => this.denoiseNow(x, t, labels, batch, ctx));
+      this.queue = run.catch(() => undefined);
+      return run;
+    };
   }
-
-  /** The DenoiseFn for the sampling loop; calls are serialised. */
-  readonly denoise: DenoiseFn = (x, t, labels, batch) => {
-    const run = this.queue.then(() => this.denoiseNow(x, t, labels, batch));
-    this.queue = run.catch(() => undefined);
-    return run;
-  };
 
   async release(): Promise<void> {
     await this.queue;
@@ -168,6 +165,7 @@ export class Denoiser {
     t: number,
     labels: Int32Array | null,
     batch: number,
+    ctx: RunContext,
   ): Promise<Float32Array> {
     const { channels, height, width } = this.manifest.image;
     const size = channels * height * width;
@@ -176,18 +174,19 @@ export class Denoiser {
         'bad-request',
         `denoise: x has ${x.length} values, expected ${batch}×${size}`,
       );
-    if (labels && labels.length !== batch)
+    const groups = this.groups;
+    if (labels && labels.length !== batch * groups)
       throw new RuntimeError(
         'bad-request',
-        `denoise: ${labels.length} labels for a batch of ${batch}`,
+        `denoise: ${labels.length} label values for a batch of ${batch} × ${groups} label groups`,
       );
     const out = new Float32Array(x.length);
     for (let start = 0; start < batch; start += this.maxBatch) {
-      if (this.signal?.aborted) throw abortError();
+      if (ctx.signal?.aborted) throw abortError();
       const n = Math.min(this.maxBatch, batch - start);
       const xs = x.slice(start * size, (start + n) * size);
-      const ls = labels ? labels.slice(start, start + n) : null;
-      out.set(await this.runWithFallback(xs, t, ls, n), start * size);
+      const ls = labels ? labels.slice(start * groups, (start + n) * groups) : null;
+      out.set(await this.runWithFallback(xs, t, ls, n, ctx), start * size);
     }
     return out;
   }
@@ -197,6 +196,7 @@ export class Denoiser {
     t: number,
     labels: Int32Array | null,
     n: number,
+    ctx: RunContext,
   ): Promise<Float32Array> {
     try {
       return await this.runOnce(x, t, labels, n);
@@ -208,26 +208,12 @@ export class Denoiser {
           { cause: e },
         );
       }
-      await this.fallBackToWasm(shortReason(e));
+      await this.fallBackToWasm(shortReason(e), ctx);
       return this.runOnce(x, t, labels, n);
     }
   }
 
-  private async loseWebGpuDevice(): Promise<void> {
-    // env.webgpu.device is the session's GPUDevice (or a promise of it) in the browser's WebGPU build.
-    const webgpu = this.live.engine.ort.env.webgpu as { device?: unknown } | undefined;
-    let device: { destroy?: () => void } | undefined;
-    try {
-      device = (await webgpu?.device) as typeof device;
-    } catch {
-      device = undefined;
-    }
-    if (typeof device?.destroy !== 'function')
-      throw new Error('injected WebGPU device loss (test hook)');
-    device.destroy();
-  }
-
-  private async fallBackToWasm(why: string): Promise<void> {
+  private async fallBackToWasm(why: string, ctx: RunContext): Promise<void> {
     const old = this.live;
     let live: Live;
     try {
@@ -248,14 +234,14 @@ export class Denoiser {
       fallbackReason: `WebGPU failed during generation (${why})`,
     };
     void old.session.release().catch(() => undefined);
-    this.onNotice?.(
+    ctx.onNotice?.(
       `WebGPU stopped working (${why}); continuing on the CPU (WASM). This run goes on from the same step.`,
     );
   }
 
-  private get nullLabel(): number {
-    const c = this.manifest.conditioning;
-    return c.kind === 'class' ? c.nullLabel : 0;
+  /** Label values per image: one per label group. */
+  private get groups(): number {
+    return labelGroups(this.manifest.conditioning).length;
   }
 
   private feeds(
@@ -278,16 +264,18 @@ export class Denoiser {
           ? new ort.Tensor('int32', new Int32Array(n).fill(t), [n])
           : new ort.Tensor('float32', new Float32Array(n).fill(t), [n]);
     if (io.label) {
-      // No labels on a class model means unconditional: every image gets the null label.
-      if (!labels) labels = new Int32Array(n).fill(this.nullLabel);
+      const c = this.manifest.conditioning;
+      // No labels on a labelled model means unconditional: every group gets its null label.
+      labels ??= labelRows(c, [], n, true);
+      const dims = c.kind === 'labels' && c.tensorRank === 2 ? [n, this.groups] : [n];
       feeds[io.label.name] =
         io.label.type === 'int64'
           ? new ort.Tensor(
               'int64',
               BigInt64Array.from(labels, (l) => BigInt(l)),
-              [n],
+              dims,
             )
-          : new ort.Tensor('int32', Int32Array.from(labels), [n]);
+          : new ort.Tensor('int32', Int32Array.from(labels), dims);
     }
     return feeds;
   }
@@ -298,10 +286,6 @@ export class Denoiser {
     labels: Int32Array | null,
     n: number,
   ): Promise<Float32Array> {
-    if (this.failNextWebGpu && this.report.backend === 'webgpu') {
-      this.failNextWebGpu = false;
-      await this.loseWebGpuDevice();
-    }
     const { session, io } = this.live;
     const result = await session.run(this.feeds(x, t, labels, n));
     const tensor = result[io.output];

@@ -32,13 +32,4 @@ export function messageOf(e: unknown): string {
   return typeof e === 'string' ? e : String(e);
 }
 
-/** The error generate() rejects with when cancelled (name 'AbortError', as fetch uses). */
-export function abortError(): Error {
-  const e = new Error('Generation cancelled.');
-  e.name = 'AbortError';
-  return e;
-}
-
-export function isAbortError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'AbortError';
-}
+export { abortError, isAbortError } from '../core/abort.ts';

@@ -10,7 +10,7 @@ import type { SampleProgress, SampleRequest } from '../core/types.ts';
 import { wasmThreads, type BackendChoice, type Capabilities } from './backends.ts';
 import { Denoiser, type BackendReport } from './denoiser.ts';
 import { abortError, isAbortError, RuntimeError } from './errors.ts';
-import { readModelPackage, type Fetcher, type PackageSource } from './model-package.ts';
+import { readModelPackage, sha256Hex, type Fetcher, type PackageSource } from './model-package.ts';
 import type { EngineLoader } from './ort.ts';
 import { checkRequest } from './request.ts';
 import { runSampling } from './sampling.ts';
@@ -23,18 +23,9 @@ export interface GeneratorPlatform {
   fetch?: Fetcher;
 }
 
-/** One generation; workers/protocol.ts sends it to the worker as is. */
+/** One generation: core's request, plus whether to keep the reverse-process frames (filmstrip, GIF). */
 export interface GenerationRequest extends SampleRequest {
-  /** img2img (SDEdit): a C×H×W image in [-1, 1], noised to strength·T, then denoised. */
-  init?: { image: Float32Array; strength: number };
-  /** Override of x_T (count×C×H×W), e.g. spherical interpolation between two seeds' noise. */
-  noise?: Float32Array;
-  /** Post an x0 preview every this many steps (default: about 10 previews per run). */
-  previewEvery?: number;
-  /** Keep the reverse-process frames (for the filmstrip and the GIF). */
   keepFrames?: boolean;
-  /** Test hook: the WebGPU device is lost (GPUDevice.destroy()) before the network call of this 1-based step. */
-  debug?: { failWebGpuAtStep?: number };
 }
 
 export interface GenerationProgress {
@@ -59,6 +50,13 @@ export interface GenerationResult {
   frames?: Uint8ClampedArray[];
   backend: BackendReport;
   msPerStep: number;
+}
+
+export interface CheckedPackage {
+  manifest: ModelManifest;
+  /** SHA-256 of the .onnx file, whether or not the manifest gave one. */
+  sha256: string;
+  bytes: number;
 }
 
 export interface LoadedModel {
@@ -98,6 +96,26 @@ export class Generator {
     return { manifest: pkg.manifest, backend: next.backend };
   }
 
+  /**
+   * The whole check of a package a person wants to import, without touching
+   * the loaded model: manifest, file size and hash, and a trial session on
+   * the CPU that checks the model's inputs and outputs against the manifest.
+   */
+  async checkPackage(source: PackageSource): Promise<CheckedPackage> {
+    const pkg = await readModelPackage(source, this.platform.fetch);
+    this.caps ??= this.platform.capabilities();
+    const caps = await this.caps;
+    const trial = await Denoiser.create({
+      manifest: pkg.manifest,
+      onnx: pkg.onnx,
+      choice: 'wasm',
+      caps,
+      loadEngine: this.platform.engines(caps, 1),
+    });
+    await trial.release();
+    return { manifest: pkg.manifest, sha256: await sha256Hex(pkg.onnx), bytes: pkg.onnx.byteLength };
+  }
+
   cancel(): void {
     this.running?.abort();
   }
@@ -116,10 +134,7 @@ export class Generator {
     const controller = new AbortController();
     this.running = controller;
     let notice: string | undefined;
-    denoiser.onNotice = (n) => (notice = n);
-    denoiser.signal = controller.signal;
-    const failAt = request.debug?.failWebGpuAtStep;
-    if (failAt === 1) denoiser.failNextWebGpuRun();
+    const denoise = denoiser.denoiseFor({ signal: controller.signal, onNotice: (n) => (notice = n) });
     const started = performance.now();
     let last = started;
     let stepMs = 0;
@@ -130,7 +145,7 @@ export class Generator {
       const images = await runSampling({
         manifest,
         request,
-        denoise: denoiser.denoise,
+        denoise,
         kernels,
         signal: controller.signal,
         keepFrames: request.keepFrames === true,
@@ -152,7 +167,6 @@ export class Generator {
             progress.backend = denoiser.backend;
             notice = undefined;
           }
-          if (failAt !== undefined && p.step + 1 === failAt) denoiser.failNextWebGpuRun();
           onProgress(progress);
         },
       });
@@ -172,8 +186,6 @@ export class Generator {
       if (controller.signal.aborted || isAbortError(e)) throw abortError();
       throw e;
     } finally {
-      denoiser.onNotice = undefined;
-      denoiser.signal = undefined;
       this.running = undefined;
     }
   }

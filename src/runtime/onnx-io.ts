@@ -97,7 +97,8 @@ export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPla
   const ins = session.inputNames;
   const sampleInfo = find(ins, session.inputMetadata, io.sample, 'io.sample', 'input');
   const timeInfo = find(ins, session.inputMetadata, io.timestep, 'io.timestep', 'input');
-  const conditional = manifest.conditioning.kind === 'class' && io.label !== undefined;
+  const cond = manifest.conditioning;
+  const conditional = cond.kind === 'labels' && io.label !== undefined;
   const labelInfo = conditional
     ? find(ins, session.inputMetadata, io.label!, 'io.label', 'input')
     : undefined;
@@ -140,8 +141,15 @@ export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPla
   if (conditional) {
     const type = (expectType(labelInfo, io.label!, ['int64', 'int32']) ?? 'int64') as LabelType;
     const rank = labelInfo?.shape?.length || 1;
-    if (rank !== 1)
-      mismatch(`tensor "${io.label}" has rank ${rank}, expected 1 (one label per image)`);
+    const groups = cond.kind === 'labels' ? cond.groups.length : 0;
+    const want = cond.kind === 'labels' ? cond.tensorRank : 1;
+    if (rank !== want)
+      mismatch(
+        `tensor "${io.label}" has rank ${rank}, expected ${want} (${want === 1 ? 'one label per image' : `${groups} labels per image, one per label group`})`,
+      );
+    const width = labelInfo?.shape?.[1];
+    if (want === 2 && typeof width === 'number' && width !== groups)
+      mismatch(`tensor "${io.label}" has ${width} labels per image; model.json declares ${groups} label groups`);
     plan.label = { name: io.label!, type };
   }
   return plan;

@@ -34,11 +34,7 @@ export const MAX_FRAMES = 48;
 
 export interface SamplingJob {
   manifest: ModelManifest;
-  request: SampleRequest & {
-    init?: { image: Float32Array; strength: number };
-    noise?: Float32Array;
-    previewEvery?: number;
-  };
+  request: SampleRequest;
   denoise: DenoiseFn;
   kernels: Kernels;
   signal: AbortSignal;
@@ -57,19 +53,12 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
     schedule: manifest.schedule,
     shape,
     prediction: manifest.prediction,
-    request,
     denoise: job.denoise,
     kernels,
-    nullLabel: manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : null,
+    conditioning: manifest.conditioning,
     signal: job.signal,
     // Frames need x_t every step; previews for the page are thinned out below.
-    ...(job.keepFrames
-      ? { previewEvery: 1 }
-      : request.previewEvery !== undefined
-        ? { previewEvery: request.previewEvery }
-        : {}),
-    ...(request.init ? { init: request.init } : {}),
-    ...(request.noise ? { noise: request.noise } : {}),
+    request: job.keepFrames ? { ...request, previewEvery: 1 } : request,
   });
   for (;;) {
     const next = await loop.next();

@@ -42,7 +42,15 @@ describe('generate flags', () => {
       '--model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png'.split(
         ' ',
       );
-    expect(parseArgs(argv)).toEqual({ ...DEFAULTS, class: 'sneaker', guidance: 3 });
+    expect(parseArgs(argv)).toEqual({ ...DEFAULTS, labels: ['class=sneaker'], n: 16, guidance: 3 });
+  });
+
+  it('takes one --label per group, and --class as the one-group shorthand', () => {
+    expect(parseArgs(['--label', 'category=animals', '--label=style=noto']).labels).toEqual([
+      'category=animals',
+      'style=noto',
+    ]);
+    expect(parseError(['--label', 'animals'])).toMatch(/^--label takes group=value/);
   });
 
   it('reads --gif with or without a path, --flag=value, and img2img flags', () => {
@@ -58,20 +66,21 @@ describe('generate flags', () => {
   it.each<[string[], RegExp]>([
     [
       ['--bogus'],
-      /^unknown flag --bogus; valid flags: --model, --class, --n, --steps, --sampler, .*--help$/,
+      /^unknown flag --bogus; valid flags: --model, --label, --class, --n, --steps, --sampler, .*--help$/,
     ],
     [['samples.png'], /^unexpected argument "samples\.png"; valid flags: --model/],
     [
       ['--sampler', 'heun'],
-      /^--sampler must be one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a \(got "heun"\)$/,
+      /^--sampler must be one of dpmpp-2m, ddim, ddpm, ddpm-beta, euler-a \(got "heun"\)$/,
     ],
     [['--engine', 'gpu'], /^--engine must be one of web, native \(got "gpu"\)$/],
-    [['--n', '0'], /^--n must be in 1\.\.1024 \(got 0\)$/],
+    [['--n', '0'], /^--n must be an integer in 1\.\.64 \(got "0"\)$/],
+    [['--n', '1024'], /^--n must be an integer in 1\.\.64 \(got "1024"\)$/],
     [['--steps', 'ten'], /^--steps must be an integer in 1\.\.1000 \(got "ten"\)$/],
-    [['--guidance', '-1'], /^--guidance must be in 0\.\.50 \(got -1\)$/],
-    [['--strength', '1.5'], /^--strength must be in 0\.\.1 \(got 1\.5\)$/],
+    [['--guidance', '-1'], /^--guidance must be a number in \[0, 10\] \(got "-1"\)$/],
+    [['--strength', '1.5'], /^--strength must be a number in \[0, 1\] \(got "1\.5"\)$/],
     [['--seed'], /^--seed needs a value \(noise seed/],
-    [['--sampler'], /^--sampler needs a value: one of ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a$/],
+    [['--sampler'], /^--sampler needs a value: one of dpmpp-2m, ddim, ddpm, ddpm-beta, euler-a$/],
   ])('%j is a one-line error listing what is valid', (argv, message) => {
     const m = parseError(argv);
     expect(m).toMatch(message);
@@ -108,7 +117,7 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     });
     expect(log.steps).toEqual(['1/3', '2/3', '3/3']);
     expect(log.lines[0]).toMatch(
-      /fashion-28: 3 × class Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/,
+      /fashion-28: 3 × Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/,
     );
     const png = PNG.sync.read(readFileSync(out));
     // 2 columns × 2 rows of 28×2 px with a 2 px gutter.
@@ -168,7 +177,16 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
   it.each<[string[], RegExp]>([
     [
       ['--class', 'boots'],
-      /^--class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle-boot \(or 0\.\.9\)$/,
+      /^--label class=boots: unknown class "boots"; valid: t-shirt-top, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle-boot \(or 0\.\.9\) \(model fashion-28\)$/,
+    ],
+    [
+      ['--label', 'style=noto'],
+      /^--label style=noto: unknown label group "style"; valid groups: class \(model fashion-28\)$/,
+    ],
+    [['--gif', join(tmp, 'x.png')], /^--gif .*x\.png is also the --out path; give each output its own file$/],
+    [
+      ['--npy', join(tmp, 'missing', 'a.npy')],
+      /^--npy: folder .*missing does not exist; create it or choose another path$/,
     ],
     [
       ['--model', 'nope'],
@@ -197,7 +215,7 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     );
     expect(e?.code).toBe(2);
     expect(e?.stderr.trim()).toMatch(
-      /^generate: --class: unknown class "boots" for fashion-28; valid classes: t-shirt-top, .*ankle-boot \(or 0\.\.9\)$/,
+      /^generate: --label class=boots: unknown class "boots"; valid: t-shirt-top, .*ankle-boot \(or 0\.\.9\) \(model fashion-28\)$/,
     );
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { DenoiseFn, Prediction, SamplerName, Spacing } from '../../src/core/types.ts';
 import { timesteps, type Schedule } from '../../src/core/schedule.ts';
-import { SAMPLER_UPDATES } from '../../src/core/samplers.ts';
+import { samplerSpec } from '../../src/core/samplers.ts';
 
 export function exactDenoiser(
   schedule: Schedule,
@@ -55,7 +55,7 @@ export function samplerMoments(
     const alpha = Math.sqrt(ab);
     const gain = (alpha * s * s) / (ab * s * s + (1 - ab));
     const offset = mu * (1 - gain * alpha);
-    const u = SAMPLER_UPDATES[sampler]({
+    const u = samplerSpec(sampler).update({
       alphaBarT: ab,
       alphaBarPrev: tPrev >= 0 ? (schedule.alphaBar[tPrev] ?? Number.NaN) : 1,
       last: tPrev < 0,

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleLoop, type SampleLoopOptions } from '../../src/core/loop.ts';
 import { buildSchedule } from '../../src/core/schedule.ts';
 import { SAMPLER_NAMES } from '../../src/core/samplers.ts';
+import type { Conditioning } from '../../src/core/conditioning.ts';
 import { referenceKernels } from '../../src/core/reference.ts';
 import type { Kernels } from '../../src/core/kernels.ts';
 import type { SampleRequest, SamplerName, SampleProgress } from '../../src/core/types.ts';
@@ -28,6 +29,22 @@ const schedule = buildSchedule({
   trainSteps: 1000,
 });
 const [MU, S] = [0.3, 0.5];
+/** One label group of ten labels, null label 10 (Fashion-MNIST's layout). */
+const conditioning: Conditioning = {
+  kind: 'labels',
+  groups: [
+    {
+      name: 'class',
+      title: 'Class',
+      ids: Array.from({ length: 10 }, (_, i) => `c${i}`),
+      titles: Array.from({ length: 10 }, (_, i) => `C${i}`),
+      nullLabel: 10,
+      default: null,
+    },
+  ],
+  defaultGuidance: 3,
+  tensorRank: 1,
+};
 let wasm: Kernels;
 beforeAll(async () => {
   wasm = await loadKernels({ variant: 'simd' });
@@ -42,7 +59,7 @@ async function run(
     prediction: 'epsilon',
     denoise: exactDenoiser(schedule, MU, S, options.prediction ?? 'epsilon'),
     kernels: wasm,
-    nullLabel: null,
+    conditioning: { kind: 'none' },
     ...options,
   });
   const progress: SampleProgress[] = [];
@@ -91,10 +108,10 @@ describe('samplers with the exact denoiser of N(μ, s²) data', () => {
           sampler,
           eta,
           guidance: 1,
-          label: null,
+          labels: [],
           clip: false,
+          previewEvery: steps,
         },
-        previewEvery: steps,
       });
       const got = moments(x);
       const seMean = exact.std / Math.sqrt(n);
@@ -126,7 +143,7 @@ describe('samplers with the exact denoiser of N(μ, s²) data', () => {
       steps: 20,
       sampler: 'dpmpp-2m',
       guidance: 1,
-      label: null,
+      labels: [],
       clip: false,
     } as const;
     const eps = (await run({ request, prediction: 'epsilon' })).x;
@@ -138,7 +155,7 @@ describe('samplers with the exact denoiser of N(μ, s²) data', () => {
 });
 
 describe('the sampling loop', () => {
-  const base = { seed: 3, steps: 12, guidance: 1, label: null, clip: true } as const;
+  const base = { seed: 3, steps: 12, guidance: 1, labels: [], clip: true } as const;
 
   it('image k of a batch is bit-identical to the same image made alone, on either backend', async () => {
     for (const sampler of SAMPLER_NAMES) {
@@ -172,10 +189,10 @@ describe('the sampling loop', () => {
         (v, i) => 0.1 * ((labels?.[Math.floor(i / per)] ?? 0) - 5) + 0.2 * v,
       );
     };
-    const request: SampleRequest = { ...base, sampler: 'ddim', count: 2, label: [1, 2] };
-    const guided = (await run({ request: { ...request, guidance: 3 }, denoise, nullLabel: 10 })).x;
+    const request: SampleRequest = { ...base, sampler: 'ddim', count: 2, labels: [1] };
+    const guided = (await run({ request: { ...request, guidance: 3 }, denoise, conditioning })).x;
     expect(calls.length).toBe(12);
-    expect(calls[0]).toEqual({ batch: 4, labels: [1, 2, 10, 10] });
+    expect(calls[0]).toEqual({ batch: 4, labels: [1, 1, 10, 10] });
     // The same run with a model that applies the guidance itself, through the same kernel.
     const combined = async (
       x: Float32Array,
@@ -189,19 +206,19 @@ describe('the sampling loop', () => {
       wasm.guidance(out, u, c, 3);
       return out;
     };
-    expectSameBits((await run({ request, denoise: combined, nullLabel: 10 })).x, guided, 'guided');
+    expectSameBits((await run({ request, denoise: combined, conditioning })).x, guided, 'guided');
     calls.length = 0;
-    await run({ request: { ...request, guidance: 0 }, denoise, nullLabel: 10 });
+    await run({ request: { ...request, guidance: 0 }, denoise, conditioning });
     expect(calls[0]).toEqual({ batch: 2, labels: [10, 10] });
     calls.length = 0;
-    await run({ request: { ...request, guidance: 1 }, denoise, nullLabel: 10 });
-    expect(calls[0]).toEqual({ batch: 2, labels: [1, 2] });
+    await run({ request: { ...request, guidance: 1 }, denoise, conditioning });
+    expect(calls[0]).toEqual({ batch: 2, labels: [1, 1] });
     await expect(
-      run({ request: { ...request, guidance: 2 }, denoise, nullLabel: null }),
-    ).rejects.toThrow(/nullLabel/);
-    // No label on a class model: one call per step on the null label, whatever w is.
+      run({ request: { ...request, guidance: 2 }, denoise, conditioning: { kind: 'none' } }),
+    ).rejects.toThrow(/labels: got \[1\]; expected 0 entries/);
+    // "Any" on a labelled model: one call per step on the null label, whatever w is.
     calls.length = 0;
-    await run({ request: { ...request, label: null, guidance: 3 }, denoise, nullLabel: 10 });
+    await run({ request: { ...request, labels: [null], guidance: 3 }, denoise, conditioning });
     expect(calls.length).toBe(12);
     expect(calls[0]).toEqual({ batch: 2, labels: [10, 10] });
   });
@@ -225,8 +242,7 @@ describe('the sampling loop', () => {
 
   it('reports progress with x̂0 previews when due', async () => {
     const { progress } = await run({
-      request: { ...base, sampler: 'ddim', count: 2 },
-      previewEvery: 5,
+      request: { ...base, sampler: 'ddim', count: 2, previewEvery: 5 },
     });
     expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(progress.every((p) => p.of === 12)).toBe(true);
@@ -244,7 +260,10 @@ describe('the sampling loop', () => {
       return new Float32Array(x.length);
     };
     const request = { ...base, sampler: 'ddim', count: 1, steps: 20 } as const;
-    const { progress } = await run({ request, denoise, init: { image, strength: 0.5 } });
+    const { progress } = await run({
+      request: { ...request, init: { image, strength: 0.5 } },
+      denoise,
+    });
     expect(seen[0]?.t).toBe(499);
     expect(progress[0]?.of).toBe(10);
     const eps = wasm.gaussian(new Float32Array(64), { seed: 3, stream: 0, substream: 0 });
@@ -260,9 +279,9 @@ describe('the sampling loop', () => {
     const noise = new Float32Array(128);
     for (let k = 0; k < 2; k++)
       wasm.gaussian(noise.subarray(64 * k, 64 * (k + 1)), { seed: 3, stream: k, substream: 0 });
-    expectSameBits((await run({ request, noise })).x, own, 'override');
-    await expect(run({ request, noise: new Float32Array(5) })).rejects.toThrow(
-      /noise: length 5; expected/,
+    expectSameBits((await run({ request: { ...request, noise } })).x, own, 'override');
+    await expect(run({ request: { ...request, noise: new Float32Array(5) } })).rejects.toThrow(
+      /noise: got 5 values; expected a Float32Array of count×64/,
     );
   });
 
@@ -279,12 +298,12 @@ describe('the sampling loop', () => {
   it('rejects bad requests naming the field and the valid values', async () => {
     await expect(
       run({ request: { ...base, sampler: 'plms' as SamplerName, count: 1 } }),
-    ).rejects.toThrow(/request.sampler.*ddpm, ddpm-beta, ddim, dpmpp-2m, euler-a/);
+    ).rejects.toThrow(/sampler: got "plms"; expected one of dpmpp-2m, ddim, ddpm, ddpm-beta, euler-a/);
     await expect(
       run({ request: { ...base, sampler: 'ddim', count: 1, spacing: 'even' as 'leading' } }),
-    ).rejects.toThrow(/request.spacing.*leading, trailing, linspace/);
+    ).rejects.toThrow(/spacing: got "even"; expected one of leading, trailing, linspace/);
     await expect(run({ request: { ...base, sampler: 'ddim', count: 1, eta: 2 } })).rejects.toThrow(
-      /request.eta/,
+      /eta: got 2; expected a number in \[0, 1\]/,
     );
     await expect(
       run({ request: { ...base, sampler: 'ddim', count: 1 }, prediction: 'x0' as 'sample' }),

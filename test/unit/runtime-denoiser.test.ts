@@ -6,6 +6,7 @@ import { Denoiser, shortReason, type DenoiserOptions } from '../../src/runtime/d
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
+import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
 
 const DIR = 'public/models/fashion-28';
 const manifest = validateManifest(JSON.parse(readFileSync(`${DIR}/model.json`, 'utf8')));
@@ -52,26 +53,28 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     expect(whole.backend).toMatchObject({ backend: 'wasm', threads: 1, simd: true });
     expect(whole.backend.fallbackReason).toBeUndefined();
     const { x, labels } = input(5);
-    const a = await whole.denoise(x, 500, labels, 5);
-    const b = await split.denoise(x, 500, labels, 5);
+    const a = await whole.denoiseFor({})(x, 500, labels, 5);
+    const b = await split.denoiseFor({})(x, 500, labels, 5);
     expect(a.length).toBe(5 * SIZE);
     expect(a.some((v) => v !== 0)).toBe(true);
     expect(b).toEqual(a);
-    const solo = await whole.denoise(x.slice(3 * SIZE, 4 * SIZE), 500, labels.slice(3, 4), 1);
+    const solo = await whole.denoiseFor({})(x.slice(3 * SIZE, 4 * SIZE), 500, labels.slice(3, 4), 1);
     expect(solo).toEqual(a.slice(3 * SIZE, 4 * SIZE));
     await whole.release();
     await split.release();
   });
 
-  it('no labels on a class model means the null label (unconditional)', async () => {
+  it('no labels on a labelled model means the null label (unconditional)', async () => {
     const d = await Denoiser.create(options());
+    const denoise = d.denoiseFor({});
     const { x } = input(2);
-    const nullLabel = manifest.conditioning.kind === 'class' ? manifest.conditioning.nullLabel : -1;
-    expect(await d.denoise(x, 250, null, 2)).toEqual(
-      await d.denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2),
+    const nullLabel = manifest.conditioning.kind === 'labels' ? manifest.conditioning.groups[0]!.nullLabel : -1;
+    expect(nullLabel).toBe(10);
+    expect(await denoise(x, 250, null, 2)).toEqual(
+      await denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2),
     );
-    expect(await d.denoise(x, 250, null, 2)).not.toEqual(
-      await d.denoise(x, 250, new Int32Array([1, 1]), 2),
+    expect(await denoise(x, 250, null, 2)).not.toEqual(
+      await denoise(x, 250, new Int32Array([1, 1]), 2),
     );
     await d.release();
   });
@@ -106,17 +109,16 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
 
   it('a WebGPU failure mid-run retries the same call on WASM with one notice', async () => {
     const gpu = await Denoiser.create(
-      options({ choice: 'auto', caps: withGpu, loadEngine: fakeGpu }),
+      options({ choice: 'auto', caps: withGpu, loadEngine: loseWebGpuAtCall(fakeGpu, 2) }),
     );
     const cpu = await Denoiser.create(options());
     expect(gpu.backend.backend).toBe('webgpu');
     const notices: string[] = [];
-    gpu.onNotice = (n) => notices.push(n);
+    const denoise = gpu.denoiseFor({ onNotice: (n) => notices.push(n) });
     const { x, labels } = input(3);
-    await gpu.denoise(x, 900, labels, 3);
-    gpu.failNextWebGpuRun();
-    const after = await gpu.denoise(x, 400, labels, 3);
-    await gpu.denoise(x, 300, labels, 3);
+    await denoise(x, 900, labels, 3);
+    const after = await denoise(x, 400, labels, 3);
+    await denoise(x, 300, labels, 3);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(
       /WebGPU stopped working \(injected WebGPU device loss.*continuing on the CPU/,
@@ -125,14 +127,16 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
       backend: 'wasm',
       fallbackReason: expect.stringMatching(/WebGPU failed during generation/),
     });
-    expect(after).toEqual(await cpu.denoise(x, 400, labels, 3));
+    expect(after).toEqual(await cpu.denoiseFor({})(x, 400, labels, 3));
     await gpu.release();
     await cpu.release();
   });
 
   it('a run that fails on WASM is an error, not a silent retry', async () => {
     const d = await Denoiser.create(options());
-    const e = await rejection(d.denoise(new Float32Array(SIZE), 10, new Int32Array([99]), 1));
+    const e = await rejection(
+      d.denoiseFor({})(new Float32Array(SIZE), 10, new Int32Array([99]), 1),
+    );
     expect(e.code).toBe('run-failed');
     expect(e.message).toMatch(/The model failed to run on onnxruntime-web/);
     await d.release();

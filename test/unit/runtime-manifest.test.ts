@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  findLabel,
-  ManifestError,
-  validateManifest,
-  type ModelManifest,
-} from '../../src/core/manifest.ts';
+import { findLabel, labelGroups } from '../../src/core/conditioning.ts';
+import { ManifestError, validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
 
 const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<
   string,
@@ -39,7 +35,15 @@ describe('validateManifest', () => {
     const m: ModelManifest = validateManifest(shipped);
     expect(m.id).toBe('fashion-28');
     expect(m.image).toEqual({ channels: 1, height: 28, width: 28, range: [-1, 1] });
-    expect(m.conditioning.kind).toBe('class');
+    // The one-class form becomes one label group with a [batch] label tensor.
+    expect(m.conditioning).toMatchObject({ kind: 'labels', defaultGuidance: 3, tensorRank: 1 });
+    expect(labelGroups(m.conditioning)[0]).toMatchObject({
+      name: 'class',
+      nullLabel: 10,
+      default: null,
+    });
+    expect(labelGroups(m.conditioning)[0]?.ids[0]).toBe('t-shirt-top');
+    expect(labelGroups(m.conditioning)[0]?.titles[0]).toBe('T-shirt/top');
     expect(m.io).toEqual({
       sample: 'x',
       timestep: 't',
@@ -53,14 +57,17 @@ describe('validateManifest', () => {
   it.each([
     ['prediction', 'eps', /"prediction" must be one of epsilon, v, sample \(got "eps"\)/],
     ['schedule.kind', 'quadratic', /"schedule.kind" must be one of linear, scaled-linear, cosine/],
-    ['conditioning.kind', 'text', /"conditioning.kind" must be one of class, none/],
+    ['conditioning.kind', 'text', /"conditioning.kind" must be one of class, groups, none/],
     ['io.timestepType', 'int8', /"io.timestepType" must be one of int64, int32, float32/],
-    ['image.channels', 0, /"image.channels" must be an integer in 1..4 \(got 0\)/],
+    ['image.channels', 0, /"image.channels" must be 1 \(grey\) or 3 \(RGB\).*\(got 0\)/],
+    ['image.channels', 4, /"image.channels" must be 1 \(grey\) or 3 \(RGB\).*\(got 4\)/],
+    ['image.channels', 2, /"image.channels" must be 1 \(grey\) or 3 \(RGB\).*\(got 2\)/],
     ['image.height', 28.5, /"image.height" must be an integer/],
     ['image.range', [0, 1], /"image.range" must be \[-1, 1\]/],
     ['schedule.betaEnd', 0.00001, /"schedule.betaEnd" must be ≥ schedule.betaStart/],
     ['schedule.trainSteps', '1000', /"schedule.trainSteps" must be an integer/],
-    ['conditioning.nullLabel', 3, /"conditioning.nullLabel" must be an integer ≥ 10/],
+    ['conditioning.nullLabel', 3, /"conditioning.nullLabel" must be an integer in 10..2147483647/],
+    ['conditioning.nullLabel', 2 ** 32, /"conditioning.nullLabel" must be an integer in 0..2147483647/],
     ['conditioning.labels', [], /"conditioning.labels" must be a non-empty array/],
     ['io.label', undefined, /"io.label" must be the name of the label input/],
     ['io.sample', '', /"io.sample" must be a non-empty string/],
@@ -98,7 +105,7 @@ describe('validateManifest', () => {
 });
 
 describe('findLabel', () => {
-  const { conditioning } = validateManifest(shipped);
+  const group = labelGroups(validateManifest(shipped).conditioning)[0]!;
   it.each([
     ['sneaker', 7],
     ['Sneaker', 7],
@@ -107,8 +114,8 @@ describe('findLabel', () => {
     ['t-shirt', 0],
     ['T-shirt/top', 0],
     ['3', 3],
-  ])('resolves %s', (name, index) => expect(findLabel(conditioning, name)).toBe(index));
+  ])('resolves %s', (name, index) => expect(findLabel(group, name)).toBe(index));
   it.each(['boots', '10', '', 'hat'])('returns undefined for %j', (name) =>
-    expect(findLabel(conditioning, name)).toBeUndefined(),
+    expect(findLabel(group, name)).toBeUndefined(),
   );
 });

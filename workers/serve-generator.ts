@@ -1,0 +1,36 @@
+/**
+ * Exposes a Generator over comlink in a worker. The app's worker serves the
+ * real engines; a test worker can serve a wrapped engine loader (for
+ * example one that loses the WebGPU device) through the same code.
+ */
+import * as Comlink from 'comlink';
+import { detectCapabilities } from '../src/runtime/backends.ts';
+import { Generator, type GenerationProgress } from '../src/runtime/generator.ts';
+import type { EngineLoader } from '../src/runtime/ort.ts';
+import { loadSamplingKernels } from '../src/runtime/sampling.ts';
+import { installErrorTransfer } from './errors.ts';
+import type { GeneratorApi } from './protocol.ts';
+
+function transferProgress(p: GenerationProgress): GenerationProgress {
+  return p.previews ? Comlink.transfer(p, [p.previews.buffer]) : p;
+}
+
+export function serveGenerator(engines: (threads: number) => EngineLoader): void {
+  installErrorTransfer();
+  const generator = new Generator({
+    capabilities: () => detectCapabilities(),
+    engines: (_caps, threads) => engines(threads),
+    kernels: loadSamplingKernels,
+  });
+  const api: GeneratorApi = {
+    loadModel: (source, backend) => generator.loadModel(source, backend),
+    checkPackage: (source) => generator.checkPackage(source),
+    async generate(request, onProgress) {
+      const result = await generator.generate(request, (p) => void onProgress(transferProgress(p)));
+      const buffers = [result.images.buffer, ...(result.frames ?? []).map((f) => f.buffer)];
+      return Comlink.transfer(result, buffers);
+    },
+    cancel: () => generator.cancel(),
+  };
+  Comlink.expose(api);
+}
