@@ -1,11 +1,12 @@
 /**
  * Importing a model from the device: a .onnx plus its model.json, or one .zip
- * holding both. Each check names what is wrong and what to do; nothing is
- * stored unless every check passes.
+ * holding both. The checks are the generator worker's own (manifest, file
+ * size and hash, a trial session); each names what is wrong and what to do,
+ * and nothing is stored unless every check passes.
  */
-import { validateManifest, type ModelManifest } from '../core/manifest.ts';
+import type { ModelManifest } from '../core/manifest.ts';
 import { catalog } from './catalog.ts';
-import { trialLoad } from './generator.ts';
+import { checkPackage } from './generator.ts';
 import { modelStore } from './model-store.ts';
 
 export class ImportError extends Error {
@@ -57,62 +58,20 @@ async function pick(files: File[]): Promise<Picked> {
   return { manifestText: await json[0]!.text(), onnx: await onnx[0]!.arrayBuffer() };
 }
 
-function parseManifest(text: string): ModelManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ImportError(`model.json is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix the file and import it again.`);
-  }
-  try {
-    return validateManifest(raw);
-  } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).replace(/^model\.json:\s*/, '');
-    throw new ImportError(`model.json is not a valid model description: ${why}. Fix that field and import again.`);
-  }
-}
-
-async function sha256Hex(data: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-async function checkFile(manifest: ModelManifest, onnx: ArrayBuffer): Promise<void> {
-  if (onnx.byteLength === 0) throw new ImportError('The .onnx file is empty. Export the model again.');
-  const { bytes, sha256 } = manifest.file;
-  if (bytes && bytes !== onnx.byteLength) {
-    throw new ImportError(
-      `The .onnx file has ${onnx.byteLength} bytes but model.json says file.bytes = ${bytes}: it is truncated or belongs to another export. Use the matching pair.`,
-    );
-  }
-  if (sha256) {
-    const got = await sha256Hex(onnx);
-    if (got !== sha256.toLowerCase()) {
-      throw new ImportError(
-        `The .onnx file's SHA-256 (${got.slice(0, 12)}…) does not match file.sha256 in model.json (${sha256.slice(0, 12)}…): the file is damaged or from another export. Use the matching pair.`,
-      );
-    }
-  }
-}
-
-/** Validates and stores an import; returns the new model's id. Throws ImportError with a user-facing message. */
+/** Checks (in the worker, once) and stores an import. Throws ImportError with a user-facing message. */
 export async function importModel(files: File[], onStage: (text: string) => void): Promise<ModelManifest> {
   onStage('Reading files…');
   const picked = await pick(files);
-  const manifest = parseManifest(picked.manifestText);
+  onStage('Checking the model…');
+  let manifest: ModelManifest;
+  try {
+    ({ manifest } = await checkPackage({ kind: 'files', manifestText: picked.manifestText, onnx: picked.onnx.slice(0) }));
+  } catch (e) {
+    throw new ImportError(`This model cannot be imported: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const clash = catalog().models.find((m) => m.id === manifest.id);
   if (clash?.origin === 'built-in') {
     throw new ImportError(`A built-in model already uses the id “${manifest.id}”. Change "id" in model.json and import again.`);
-  }
-  onStage('Checking the file…');
-  await checkFile(manifest, picked.onnx);
-  onStage('Opening the model with onnxruntime…');
-  try {
-    await trialLoad({ kind: 'files', manifestText: picked.manifestText, onnx: picked.onnx });
-  } catch (e) {
-    throw new ImportError(
-      `The model could not be opened: ${e instanceof Error ? e.message : String(e)}. Check that the .onnx file is a complete ONNX export (opset 17 or lower) and that "io" in model.json names its inputs and output.`,
-    );
   }
   onStage('Saving on this device…');
   const store = await modelStore();

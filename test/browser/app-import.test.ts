@@ -56,13 +56,13 @@ describe('importing a model', () => {
     // 1. A truncated/foreign .onnx next to the real model.json.
     let r = await importFiles(page, [file('model.json', json({ ...base, id: 'truncated' })), file('model.onnx', garbage)]);
     expect(r.error).toContain('file.bytes');
-    expect(r.error).toMatch(/Use the matching pair/);
+    expect(r.error).toMatch(/^This model cannot be imported: .*Use the model\.onnx that came with this model\.json/);
     await screenshot(page, 'models-import-error');
 
     // 2. A model.json without its "image" field.
     const { image: _image, ...noImage } = base;
     r = await importFiles(page, [file('model.json', json({ ...noImage, id: 'no-image' })), file('model.onnx', onnx)]);
-    expect(r.error).toMatch(/model\.json is not a valid model description: .*image/);
+    expect(r.error).toMatch(/This model cannot be imported: model\.json: "image" must be an object.*Fix that field/);
 
     // 3. A model.json that matches the bytes, but the bytes are not an ONNX model.
     const sha = createHash('sha256').update(garbage).digest('hex');
@@ -70,7 +70,7 @@ describe('importing a model', () => {
       file('model.json', json({ ...base, id: 'broken', file: { ...base.file, bytes: garbage.length, sha256: sha } })),
       file('model.onnx', garbage),
     ]);
-    expect(r.error).toMatch(/The model could not be opened: .*complete ONNX export/);
+    expect(r.error).toMatch(/This model cannot be imported: onnxruntime could not load model\.onnx .*export it again/);
 
     // 4. An id that a built-in model uses; not a zip at all; a wrong pair of files.
     r = await importFiles(page, [file('model.json', Buffer.from(manifestText)), file('model.onnx', onnx)]);

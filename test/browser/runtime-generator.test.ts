@@ -10,7 +10,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness, HarnessRun } from './harness/main.ts';
 import { launchBrowser, serveDir, type LaunchedBrowser, type Served } from './helpers.ts';
-import type { GenerateRequest } from '../../workers/protocol.ts';
+import type { GenerationRequest } from '../../workers/protocol.ts';
 import { Generator } from '../../src/runtime/generator.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
@@ -55,8 +55,8 @@ function call<T>(
   );
 }
 
-const generate = (b: LaunchedBrowser, request: GenerateRequest) =>
-  call(b, (h, r) => h.generate(r as GenerateRequest), request);
+const generate = (b: LaunchedBrowser, request: GenerationRequest) =>
+  call(b, (h, r) => h.generate(r as GenerationRequest), request);
 
 function maxAbsDiff(a: number[], b: number[]): number {
   expect(a.length).toBe(b.length);
@@ -70,7 +70,7 @@ function foreign(requests: string[]): string[] {
 }
 
 /** The same request on the CLI's default engine (onnxruntime-web's WASM build in Node). */
-async function inNode(request: GenerateRequest): Promise<number[]> {
+async function inNode(request: GenerationRequest): Promise<number[]> {
   const caps = { simd: true, crossOriginIsolated: false, cores: 1, webgpuUnavailable: 'Node' };
   const g = new Generator({
     capabilities: async () => caps,
@@ -91,13 +91,13 @@ async function inNode(request: GenerateRequest): Promise<number[]> {
   return Array.from(result.images);
 }
 
-const request: GenerateRequest = {
+const request: GenerationRequest = {
   seed: 7,
   count: 2,
   steps: 4,
   sampler: 'dpmpp-2m',
   guidance: 3,
-  label: 7,
+  labels: [7],
   previewEvery: 2,
 };
 
@@ -143,7 +143,7 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
     const long = { ...request, steps: 50, count: 1 };
     const r = await call(
       browser,
-      (h, a) => h.cancelThenGenerate(a as GenerateRequest, { ...(a as GenerateRequest), steps: 2 }),
+      (h, a) => h.cancelThenGenerate(a as GenerationRequest, { ...(a as GenerationRequest), steps: 2 }),
       long,
     );
     expect(r.error).toMatch(/^AbortError: /);
@@ -159,13 +159,13 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
 describe('generator worker on WebGPU (SwiftShader)', () => {
   let browser: LaunchedBrowser;
   // Few steps and a batch of 1 (2 with guidance): SwiftShader takes seconds per call.
-  const small: GenerateRequest = {
+  const small: GenerationRequest = {
     seed: 11,
     count: 1,
     steps: 3,
     sampler: 'ddim',
     guidance: 3,
-    label: 0,
+    labels: [0],
   };
   let wasm: HarnessRun;
 
@@ -199,8 +199,8 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
   }, 300_000);
 
   it('losing the WebGPU device mid-run continues on WASM from the same step with one notice', async () => {
-    expect((await call(browser, (h) => h.load('webgpu'))).backend.backend).toBe('webgpu');
-    const run = await generate(browser, { ...small, debug: { failWebGpuAtStep: 2 } });
+    const { loaded, run } = await call(browser, (h) => h.generateLosingGpu(small));
+    expect(loaded.backend.backend).toBe('webgpu');
     expect(run.steps).toEqual([1, 2, 3]);
     expect(run.notices).toHaveLength(1);
     expect(run.notices[0]).toMatch(

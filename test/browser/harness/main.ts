@@ -6,16 +6,17 @@
 import * as Comlink from 'comlink';
 import type {
   BackendChoice,
-  BackendInfo,
-  GenerateProgress,
-  GenerateRequest,
+  BackendReport,
+  GenerationProgress,
+  GenerationRequest,
   GeneratorApi,
-  LoadedModelInfo,
+  LoadedModel,
 } from '../../../workers/protocol.ts';
+import { installErrorTransfer } from '../../../workers/errors.ts';
 
 export interface HarnessRun {
   images: number[];
-  backend: BackendInfo;
+  backend: BackendReport;
   steps: number[];
   notices: string[];
   previewSteps: number[];
@@ -24,12 +25,14 @@ export interface HarnessRun {
 
 export interface Harness {
   isolated: boolean;
-  load(backend: BackendChoice): Promise<LoadedModelInfo>;
-  generate(request: GenerateRequest): Promise<HarnessRun>;
+  load(backend: BackendChoice): Promise<LoadedModel>;
+  generate(request: GenerationRequest): Promise<HarnessRun>;
+  /** On a worker whose WebGPU device is lost before the second network call. */
+  generateLosingGpu(request: GenerationRequest): Promise<{ loaded: LoadedModel; run: HarnessRun }>;
   /** Starts a run, cancels it after its first progress, then reports how it ended and whether a next run works. */
   cancelThenGenerate(
-    long: GenerateRequest,
-    next: GenerateRequest,
+    long: GenerationRequest,
+    next: GenerationRequest,
   ): Promise<{ error: string; stepsBeforeStop: number; next: HarnessRun }>;
 }
 
@@ -38,18 +41,20 @@ const worker = new Worker(new URL('../../../workers/generator.worker.ts', import
   name: 'generator',
 });
 const api = Comlink.wrap<GeneratorApi>(worker);
+installErrorTransfer();
 const modelUrl = new URL('models/fashion-28/', document.baseURI).href;
 
 async function generate(
-  request: GenerateRequest,
-  onStep?: (p: GenerateProgress) => void,
+  request: GenerationRequest,
+  onStep?: (p: GenerationProgress) => void,
+  on: Comlink.Remote<GeneratorApi> = api,
 ): Promise<HarnessRun> {
   const steps: number[] = [];
   const notices: string[] = [];
   const previewSteps: number[] = [];
-  const result = await api.generate(
+  const result = await on.generate(
     request,
-    Comlink.proxy((p: GenerateProgress) => {
+    Comlink.proxy((p: GenerationProgress) => {
       steps.push(p.step);
       if (p.notice) notices.push(p.notice);
       if (p.previews) previewSteps.push(p.step);
@@ -70,6 +75,16 @@ const harness: Harness = {
   isolated: self.crossOriginIsolated,
   load: (backend) => api.loadModel({ kind: 'url', baseUrl: modelUrl }, backend),
   generate: (request) => generate(request),
+  async generateLosingGpu(request) {
+    const lossy = new Worker(new URL('./lossy.worker.ts', import.meta.url), { type: 'module' });
+    const remote = Comlink.wrap<GeneratorApi>(lossy);
+    try {
+      const loaded = await remote.loadModel({ kind: 'url', baseUrl: modelUrl }, 'webgpu');
+      return { loaded, run: await generate(request, undefined, remote) };
+    } finally {
+      lossy.terminate();
+    }
+  },
   async cancelThenGenerate(long, next) {
     let steps = 0;
     let error = 'finished without error';
