@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export import load_ema  # noqa: E402
+from export import example_inputs, image_shape, load_ema  # noqa: E402
 
 
 def b64(a, dtype):
@@ -24,13 +24,12 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     torch.manual_seed(1)
-    model, _ = load_ema(a.ckpt)
-    t = torch.tensor([0, 1, 250, 500, 999, 37], dtype=torch.long)
-    y = torch.tensor([0, 9, 10, 3, 7, 10], dtype=torch.long)
-    x = torch.randn(len(t), 1, 28, 28)
+    model, ck = load_ema(a.ckpt)
+    x, t, y = example_inputs(ck["config"], image_shape(ck["args"]), 6)
     with torch.no_grad():
         eps = model(x, t, y)
-    out = {"shape": list(x.shape), "x": b64(x.numpy(), "<f4"), "t": t.tolist(), "y": y.tolist(),
+    out = {"shape": list(x.shape), "x": b64(x.numpy(), "<f4"), "t": t.tolist(), "y": y.flatten().tolist(),
+           "yShape": list(y.shape),
            "eps": b64(eps.numpy(), "<f4")}
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "parity.json"), "w") as f:

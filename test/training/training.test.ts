@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,26 @@ function readLog(out: string): { step: number; loss: number }[] {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { step: number; loss: number });
+}
+
+/** Runs parity.json's inputs through the exported ONNX file and returns the largest difference from PyTorch. */
+async function parityMaxDiff(pkg: string): Promise<number> {
+  const ref = JSON.parse(readFileSync(join(pkg, 'parity.json'), 'utf8'));
+  const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
+  const shape = ref.shape as number[];
+  const session = await ort.InferenceSession.create(join(pkg, 'model.onnx'));
+  const batch = shape[0]!;
+  const result = await session.run({
+    x: new ort.Tensor('float32', f32(ref.x), shape),
+    t: new ort.Tensor('int64', BigInt64Array.from((ref.t as number[]).map(BigInt)), [batch]),
+    y: new ort.Tensor('int64', BigInt64Array.from((ref.y as number[]).map(BigInt)), (ref.yShape as number[] | undefined) ?? [batch]),
+  });
+  const got = result.eps!.data as Float32Array;
+  const want = f32(ref.eps);
+  expect(got.length).toBe(want.length);
+  let maxDiff = 0;
+  for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
+  return maxDiff;
 }
 
 // Generous limits: these start PyTorch processes, which are slow to start on a busy 2-core machine.
@@ -64,22 +84,63 @@ describe('training', { timeout: 300_000 }, () => {
     expect(manifest.file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(manifest.schedule).toEqual({ kind: 'linear', betaStart: 0.0001, betaEnd: 0.02, trainSteps: 1000 });
     expect(manifest.conditioning.nullLabel).toBe(10);
+    expect(await parityMaxDiff(pkg)).toBeLessThan(1e-4);
+  });
 
-    const ref = JSON.parse(readFileSync(join(pkg, 'parity.json'), 'utf8'));
-    const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
-    const shape = ref.shape as number[];
-    const session = await ort.InferenceSession.create(join(pkg, 'model.onnx'));
-    const batch = shape[0]!;
-    const result = await session.run({
-      x: new ort.Tensor('float32', f32(ref.x), shape),
-      t: new ort.Tensor('int64', BigInt64Array.from((ref.t as number[]).map(BigInt)), [batch]),
-      y: new ort.Tensor('int64', BigInt64Array.from((ref.y as number[]).map(BigInt)), [batch]),
+  // A tiny stand-in for `npm run dataset:emoji`'s output (same files, random pixels), so the
+  // test needs neither the emoji packages' rendering time nor the full set.
+  const emojiData = join(dir, 'emoji-data');
+  const emojiRun = join(dir, 'emoji');
+  const categories = ['smileys', 'people', 'animals', 'food', 'travel', 'activities', 'objects', 'symbols'];
+  const styles = ['noto', 'fluent', 'twemoji'];
+
+  it('smoke-trains the emoji model (3 channels, 32×32, category and style labels)', () => {
+    mkdirSync(emojiData, { recursive: true });
+    const items = Array.from({ length: 48 }, (_, i) => ({ name: `e${i}`, category: i % 8, style: i % 3, split: i < 40 ? 'train' : 'test' }));
+    const pixels = new Uint8Array(items.length * 32 * 32 * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
+    writeFileSync(join(emojiData, 'images.bin'), pixels);
+    writeFileSync(
+      join(emojiData, 'index.json'),
+      JSON.stringify({
+        license: 'Images rendered from: test.',
+        categories: categories.map((id) => ({ id, title: id.toUpperCase() })),
+        styles: styles.map((id) => ({ id, title: id.toUpperCase() })),
+        items,
+      }),
+    );
+    run(PY, ['training/train.py', '--smoke', '--dataset', 'emoji', '--data', emojiData, '--out', emojiRun]);
+    const log = readLog(emojiRun);
+    expect(log.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const r of log) expect(Number.isFinite(r.loss)).toBe(true);
+    const config = JSON.parse(readFileSync(join(emojiRun, 'config.json'), 'utf8'));
+    expect(config.model).toMatchObject({ in_ch: 3, label_groups: [8, 3] });
+    expect(config.augment).toBe('shift');
+  });
+
+  it('exports the emoji model with a [B, 2] label input, a groups manifest and ONNX parity', async () => {
+    const pkg = join(dir, 'emoji-pkg');
+    const ckpt = join(emojiRun, 'checkpoint.pt');
+    run(PY, ['training/export.py', '--ckpt', ckpt, '--data', emojiData, '--out', pkg, '--id', 'emoji-32', '--name', 'Emoji']);
+    run(PY, ['training/parity.py', '--ckpt', ckpt, '--out', pkg]);
+    const manifest = JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8'));
+    expect(manifest.id).toBe('emoji-32');
+    expect(manifest.image).toEqual({ channels: 3, height: 32, width: 32, range: [-1, 1] });
+    expect(manifest.io).toEqual({ sample: 'x', timestep: 't', label: 'y', output: 'eps', timestepType: 'int64' });
+    expect(manifest.license).toContain('Images rendered from: test.');
+    expect(manifest.conditioning).toEqual({
+      kind: 'groups',
+      groups: [
+        { name: 'category', title: 'Category', labels: categories, titles: categories.map((c) => c.toUpperCase()), nullLabel: 8, default: null },
+        { name: 'style', title: 'Style', labels: styles, titles: styles.map((c) => c.toUpperCase()), nullLabel: 3, default: null },
+      ],
+      defaultGuidance: 3,
     });
-    const got = result.eps!.data as Float32Array;
-    const want = f32(ref.eps);
-    expect(got.length).toBe(want.length);
-    let maxDiff = 0;
-    for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
-    expect(maxDiff).toBeLessThan(1e-4);
+    const bytes = readFileSync(join(pkg, 'model.onnx'));
+    expect(manifest.file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const ref = JSON.parse(readFileSync(join(pkg, 'parity.json'), 'utf8'));
+    expect(ref.shape).toEqual([6, 3, 32, 32]);
+    expect(ref.yShape).toEqual([6, 2]);
+    expect(await parityMaxDiff(pkg)).toBeLessThan(1e-4);
   });
 });
