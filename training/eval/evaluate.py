@@ -73,23 +73,30 @@ def parse_key(k):
     return (m.group(1), int(m.group(2)), float(m.group(3))) if m else None
 
 
+# The app's per-run image limit (REQUEST_SPEC.count.max in src/core/request-spec.ts).
+APP_MAX_COUNT = 64
+
+
 def app_samples(model_dir, sampler, steps, w, per_class, seed, threads):
     """per_class images of each class 0..9 (class-major) from the app's CLI, as N×1×H×W floats in [-1, 1].
-    Class c uses seed + c; image k of a call is the app's image k for that seed."""
+    Class c uses seed + c; image k is the app's image k for that seed (runs of at most APP_MAX_COUNT
+    images continue with --first-index, which gives the same pictures as one large run)."""
     xs = []
     with tempfile.TemporaryDirectory() as tmp:
         for c in range(10):
-            npy = os.path.join(tmp, f"{c}.npy")
-            cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
-                   "--model", model_dir, "--class", str(c), "--n", str(per_class), "--sampler", sampler,
-                   "--steps", str(steps), "--guidance", f"{w:g}", "--seed", str(seed + c),
-                   "--engine", "native", "--threads", str(threads),
-                   "--out", os.path.join(tmp, f"{c}.png"), "--npy", npy]
-            done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"evaluate: npm run generate failed for class {c}: {done.stderr.strip()[-500:]}")
-            a = np.load(npy)  # N×H×W×C uint8
-            xs.append(torch.from_numpy(a).permute(0, 3, 1, 2).float() / 127.5 - 1)
+            for first in range(0, per_class, APP_MAX_COUNT):
+                n = min(APP_MAX_COUNT, per_class - first)
+                npy = os.path.join(tmp, f"{c}-{first}.npy")
+                cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
+                       "--model", model_dir, "--class", str(c), "--n", str(n), "--first-index", str(first),
+                       "--sampler", sampler, "--steps", str(steps), "--guidance", f"{w:g}", "--seed", str(seed + c),
+                       "--engine", "native", "--threads", str(threads),
+                       "--out", os.path.join(tmp, f"{c}-{first}.png"), "--npy", npy]
+                done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                if done.returncode != 0:
+                    raise SystemExit(f"evaluate: npm run generate failed for class {c}: {done.stderr.strip()[-500:]}")
+                a = np.load(npy)  # N×H×W×C uint8
+                xs.append(torch.from_numpy(a).permute(0, 3, 1, 2).float() / 127.5 - 1)
     return torch.cat(xs)
 
 
