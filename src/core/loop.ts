@@ -110,6 +110,13 @@ function initialNoise(opts: SampleLoopOptions, count: number, perImage: number):
   return x;
 }
 
+/** `count` copies of one C×H×W image, one after another. */
+function tiled(image: Float32Array, count: number): Float32Array {
+  const out = new Float32Array(count * image.length);
+  for (let k = 0; k < count; k++) out.set(image, k * image.length);
+  return out;
+}
+
 /** Closed-form forward process of the init image to train timestep t, in place on x (which holds ε). */
 function noiseInit(
   opts: SampleLoopOptions,
@@ -120,9 +127,7 @@ function noiseInit(
 ): void {
   const init = opts.request.init;
   if (!init) return;
-  const count = x.length / perImage;
-  const x0 = new Float32Array(x.length);
-  for (let k = 0; k < count; k++) x0.set(init.image, k * perImage);
+  const x0 = tiled(init.image, x.length / perImage);
   const ab = schedule.alphaBar[t] ?? Number.NaN;
   opts.kernels.axpby(x, Math.sqrt(ab), x0, Math.sqrt(1 - ab), x);
 }
@@ -154,6 +159,8 @@ export async function* sampleLoop(
   const of = ts.length - first;
   const previewEvery = request.previewEvery ?? Math.max(1, Math.round(of / 10));
   if (opts.signal?.aborted) throw abortError();
+  // Strength 0 keeps the image: no noise is added, so there is nothing to remove.
+  if (init && init.strength === 0) return tiled(init.image, count);
 
   const x = initialNoise(opts, count, perImage);
   if (init) noiseInit(opts, x, schedule, ts[first] ?? 0, perImage);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -217,6 +217,23 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     expect(e?.stderr.trim()).toMatch(
       /^generate: --label class=boots: unknown class "boots"; valid: t-shirt-top, .*ankle-boot \(or 0\.\.9\) \(model fashion-28\)$/,
     );
+  });
+});
+
+describe('generate run: text from a model file', () => {
+  it('prints labels with terminal escapes as plain text', async () => {
+    const dir = join(tmp, 'escapes');
+    mkdirSync(dir);
+    const manifest = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as {
+      conditioning: { labels: string[] };
+    };
+    manifest.conditioning.labels[7] = '\u001b[2J\u001b[31mSneaker';
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
+    copyFileSync('public/models/fashion-28/model.onnx', join(dir, 'model.onnx'));
+    const log = recorder();
+    await run(parseArgs(['--model', dir, '--class', '7', '--n', '1', '--steps', '1', '--out', join(tmp, 'esc.png')]), log);
+    expect(log.lines[0]).toMatch(/1 × \?\[2J\?\[31mSneaker/);
+    expect(log.lines.join('\n')).not.toContain('\u001b');
   });
 });
 

@@ -273,6 +273,20 @@ describe('the sampling loop', () => {
     expectSameBits(seen[0]?.x ?? new Float32Array(), expected, 'noised init');
   });
 
+  it('img2img at strength 0 keeps the image: no step runs', async () => {
+    const image = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.7);
+    let calls = 0;
+    const denoise = async (x: Float32Array) => {
+      calls++;
+      return new Float32Array(x.length);
+    };
+    const request = { ...base, sampler: 'ddim', count: 2, init: { image, strength: 0 } } as const;
+    const { x, progress } = await run({ request, denoise });
+    expect(calls).toBe(0);
+    expect(progress).toEqual([]);
+    expectSameBits(x.subarray(64), image, 'second copy');
+  });
+
   it('uses an x_T override in place of the seed’s noise', async () => {
     const request = { ...base, sampler: 'euler-a', count: 2 } as const;
     const own = (await run({ request })).x;
