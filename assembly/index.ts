@@ -2,7 +2,7 @@
 // Memory is host-owned: the host places buffers at heapBase() and above and grows memory itself.
 export { philox4x32 } from './philox';
 export { gaussian } from './gaussian';
-export { samplerStep, convertPrediction, guidance, axpby } from './steps';
+export { samplerStep, guidance, axpby } from './steps';
 export { toRGBA8 } from './image';
 
 /** First byte the host may use for its buffers. */

@@ -92,49 +92,6 @@ export function samplerStep(
   }
 }
 
-/**
- * Converts a model output between parameterisations at α = sqrt(ᾱ_t), σ = sqrt(1-ᾱ_t)
- * (x_t = α x0 + σ ε, v = α ε - σ x0):
- *   x̂0 = predX0(m);  ε̂ = m (ε), σ x + α m (v), (x - α x̂0)/σ (x0);
- *   out = x̂0 (to sample), ε̂ (to epsilon), α ε̂ - σ x̂0 (to v).
- * out may alias x or model.
- */
-export function convertPrediction(
-  out: usize, x: usize, model: usize, n: u32, from: i32, to: i32, alpha: f32, sigma: f32,
-): void {
-  let i: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const va = f32x4.splat(alpha);
-    const vs = f32x4.splat(sigma);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const xv = v128.load(x + o);
-      const m = v128.load(model + o);
-      const x0 = predX0X4(xv, m, from, va, vs);
-      let eps = m;
-      if (from == PRED_V) eps = f32x4.add(f32x4.mul(vs, xv), f32x4.mul(va, m));
-      else if (from == PRED_SAMPLE) eps = f32x4.div(f32x4.sub(xv, f32x4.mul(va, x0)), vs);
-      let result = x0;
-      if (to == PRED_EPSILON) result = eps;
-      else if (to == PRED_V) result = f32x4.sub(f32x4.mul(va, eps), f32x4.mul(vs, x0));
-      v128.store(out + o, result);
-    }
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const xv = load<f32>(x + o);
-    const m = load<f32>(model + o);
-    const x0 = predX0(xv, m, from, alpha, sigma);
-    let eps = m;
-    if (from == PRED_V) eps = sigma * xv + alpha * m;
-    else if (from == PRED_SAMPLE) eps = (xv - alpha * x0) / sigma;
-    let result = x0;
-    if (to == PRED_EPSILON) result = eps;
-    else if (to == PRED_V) result = alpha * eps - sigma * x0;
-    store<f32>(out + o, result);
-  }
-}
-
 /** Classifier-free guidance: out = u + w (c - u). out may alias u or c. */
 export function guidance(out: usize, uncond: usize, cond: usize, n: u32, w: f32): void {
   let i: u32 = 0;

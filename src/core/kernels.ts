@@ -45,19 +45,6 @@ export interface Kernels {
     x0Out: Float32Array,
     coefficients: StepCoefficients,
   ): void;
-  /**
-   * Model output m of kind `from` → kind `to` at α = sqrt(ᾱ_t), σ = sqrt(1 − ᾱ_t), with
-   * x_t = α x0 + σ ε and v = α ε − σ x0. out may alias x or model.
-   */
-  convertPrediction(
-    out: Float32Array,
-    x: Float32Array,
-    model: Float32Array,
-    from: Prediction,
-    to: Prediction,
-    alpha: number,
-    sigma: number,
-  ): void;
   /** Classifier-free guidance out = u + w (c − u); out may alias u or c. */
   guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void;
   /** out = a x + b y; out may alias x or y. */
@@ -95,19 +82,6 @@ export function checkSamplerStep(
   checkLength('x0Out', x0Out, x.length);
   if (w) checkLength('w', w, x.length);
   return predictionCode('prediction', k.prediction);
-}
-
-/** Checks convertPrediction's arrays against out and returns the [from, to] codes. */
-export function checkConvert(
-  out: Float32Array,
-  x: Float32Array,
-  model: Float32Array,
-  from: Prediction,
-  to: Prediction,
-): [number, number] {
-  checkLength('x', x, out.length);
-  checkLength('model', model, out.length);
-  return [predictionCode('from', from), predictionCode('to', to)];
 }
 
 /** Checks the shape for toRGBA8 and returns the pixel count of one image. */

@@ -2,9 +2,8 @@
  * The TypeScript reference kernels: scalar, f32 semantics through Math.fround
  * after every operation, in the order assembly/ uses, so results are bit-identical.
  */
-import type { ImageShape, Prediction } from './types.ts';
+import type { ImageShape } from './types.ts';
 import {
-  checkConvert,
   checkSamplerStep,
   checkLength,
   rgbaPixels,
@@ -48,29 +47,6 @@ function samplerStep(
     let next = fr(fr(a * xv) + fr(b * x0));
     if (w) next = fr(next + fr(c * (w[i] ?? 0)));
     x[i] = next;
-  }
-}
-
-function convertPrediction(
-  out: Float32Array,
-  x: Float32Array,
-  model: Float32Array,
-  from: Prediction,
-  to: Prediction,
-  alpha: number,
-  sigma: number,
-): void {
-  const [f, t] = checkConvert(out, x, model, from, to);
-  const [a, s] = [fr(alpha), fr(sigma)];
-  for (let i = 0; i < out.length; i++) {
-    const xv = x[i] ?? 0;
-    const m = model[i] ?? 0;
-    const x0 = predX0(xv, m, f, a, s);
-    // ε̂ = m (ε), σ x + α m (v), (x − α x̂0)/σ (x0)
-    let eps = m;
-    if (f === 1) eps = fr(fr(s * xv) + fr(a * m));
-    else if (f === 2) eps = fr(fr(xv - fr(a * x0)) / s);
-    out[i] = t === 2 ? x0 : t === 0 ? eps : fr(fr(a * eps) - fr(s * x0));
   }
 }
 
@@ -120,7 +96,6 @@ export const referenceKernels: Kernels = {
   gaussian: (out: Float32Array, address: NoiseAddress, offset = 0) =>
     gaussianReference(out, address.seed, address.stream, address.substream, offset),
   samplerStep,
-  convertPrediction,
   guidance,
   axpby,
   toRGBA8,

@@ -7,9 +7,8 @@
  * Memory is host-owned: each call copies its inputs into the module's memory
  * above heapBase(), runs the kernel and copies the results out.
  */
-import type { ImageShape, Prediction } from '../core/types.ts';
+import type { ImageShape } from '../core/types.ts';
 import {
-  checkConvert,
   checkSamplerStep,
   checkLength,
   rgbaPixels,
@@ -19,6 +18,7 @@ import {
   type StepCoefficients,
 } from '../core/kernels.ts';
 import { seedKey } from '../core/gaussian.ts';
+import { hasWasmSimd } from './backends.ts';
 
 /** The raw exports of kernels.wasm (pointers are byte offsets into `memory`). */
 export interface KernelExports {
@@ -58,16 +58,6 @@ export interface KernelExports {
     c: number,
     hasW: number,
   ): void;
-  convertPrediction(
-    out: number,
-    x: number,
-    model: number,
-    n: number,
-    from: number,
-    to: number,
-    alpha: number,
-    sigma: number,
-  ): void;
   guidance(out: number, uncond: number, cond: number, n: number, w: number): void;
   axpby(out: number, x: number, y: number, n: number, a: number, b: number): void;
   toRGBA8(src: number, dst: number, channels: number, pixels: number, count: number): void;
@@ -85,16 +75,6 @@ export interface LoadKernelsOptions {
 
 const SIMD_URL = new URL('../generated/kernels.wasm', import.meta.url);
 const SCALAR_URL = new URL('../generated/kernels-scalar.wasm', import.meta.url);
-
-/** (module (func (result v128) i32.const 0 i32x4.splat)): validates only where WASM SIMD exists. */
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17,
-  11,
-]);
-
-export function simdSupported(): boolean {
-  return WebAssembly.validate(SIMD_PROBE);
-}
 
 function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -128,7 +108,7 @@ export async function loadKernels(
       `variant: got ${JSON.stringify(variant)}; expected one of ${VARIANTS.join(', ')}`,
     );
   }
-  const useSimd = variant === 'simd' || (variant === 'auto' && simdSupported());
+  const useSimd = variant === 'simd' || (variant === 'auto' && hasWasmSimd());
   let module: WebAssembly.Module;
   if (options.wasm instanceof WebAssembly.Module) module = options.wasm;
   else if (options.wasm) module = await WebAssembly.compile(options.wasm);
@@ -244,24 +224,6 @@ export class WasmKernels implements Kernels {
     );
     x.set(this.f32(px, n));
     x0Out.set(this.f32(p0, n));
-  }
-
-  convertPrediction(
-    out: Float32Array,
-    x: Float32Array,
-    model: Float32Array,
-    from: Prediction,
-    to: Prediction,
-    alpha: number,
-    sigma: number,
-  ): void {
-    const n = out.length;
-    const [f, t] = checkConvert(out, x, model, from, to);
-    const [px = 0, pm = 0] = this.layout(4 * n, 4 * n);
-    this.f32(px, n).set(x);
-    this.f32(pm, n).set(model);
-    this.exports.convertPrediction(pm, px, pm, n, f, t, alpha, sigma);
-    out.set(this.f32(pm, n));
   }
 
   guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void {

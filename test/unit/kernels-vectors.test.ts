@@ -30,14 +30,7 @@ describe('shared kernel vectors', () => {
           .filter((c) => c.kernel === kernel)
           .map((c) => ('n' in c ? c.n : c.shape.height * c.shape.width)),
       );
-    for (const kernel of [
-      'gaussian',
-      'samplerStep',
-      'convertPrediction',
-      'guidance',
-      'axpby',
-      'toRGBA8',
-    ]) {
+    for (const kernel of ['gaussian', 'samplerStep', 'guidance', 'axpby', 'toRGBA8']) {
       expect([...lengths(kernel)].sort((a, b) => a - b)).toEqual([1, 3, 4, 17, 100_000]);
     }
   });
@@ -89,25 +82,6 @@ describe('kernels against hand-computed values', () => {
     }
   });
 
-  it('convertPrediction maps ε, v and x0 into each other consistently with x_t = α x0 + σ ε', () => {
-    // x0 = 0.5, ε = −1, α = 0.8, σ = 0.6: x = −0.2, v = α ε − σ x0 = −1.1.
-    const x = Float32Array.of(-0.2);
-    const given = { epsilon: -1, v: -1.1, sample: 0.5 } as const;
-    const kinds = ['epsilon', 'v', 'sample'] as const;
-    for (const kernels of all()) {
-      for (const from of kinds) {
-        for (const to of kinds) {
-          const out = new Float32Array(1);
-          kernels.convertPrediction(out, x, Float32Array.of(given[from]), from, to, 0.8, 0.6);
-          expect(out[0], `${kernels.backend} ${from} → ${to}`).toBeCloseTo(given[to], 6);
-        }
-      }
-      expect(() => kernels.convertPrediction(x, x, x, 'eps' as 'epsilon', 'v', 0.8, 0.6)).toThrow(
-        /from: got "eps"; expected one of epsilon, v, sample/,
-      );
-    }
-  });
-
   it('guidance is u + w (c − u); axpby is a x + b y', () => {
     for (const kernels of all()) {
       const out = new Float32Array(5);
@@ -138,8 +112,13 @@ describe('kernels against hand-computed values', () => {
     }
   });
 
-  it('length mismatches and bad shapes are errors that name the argument', () => {
+  it('length mismatches, bad shapes and unknown predictions are errors that name the argument', () => {
     for (const kernels of all()) {
+      const one = () => new Float32Array(1);
+      const step = { alpha: 0.8, sigma: 0.6, clip: false, a: 1, b: 0, c: 0 };
+      expect(() =>
+        kernels.samplerStep(one(), one(), null, one(), { ...step, prediction: 'eps' as 'v' }),
+      ).toThrow(/prediction: got "eps"; expected one of epsilon, v, sample/);
       expect(() =>
         kernels.axpby(new Float32Array(3), 1, new Float32Array(4), 1, new Float32Array(3)),
       ).toThrow(/x: length 4; expected 3/);

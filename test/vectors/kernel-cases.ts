@@ -5,7 +5,7 @@
  * FNV-1a hash of the bytes (plus the first values) for long ones.
  */
 import type { Kernels, StepCoefficients } from '../../src/core/kernels.ts';
-import type { ImageShape, Prediction } from '../../src/core/types.ts';
+import type { ImageShape } from '../../src/core/types.ts';
 
 /** Math.fround(scale · sample i of Gaussian stream (seed, stream, substream)). */
 export interface InputSpec {
@@ -31,16 +31,6 @@ export type KernelCase =
       inputs: { x: InputSpec; model: InputSpec; w: InputSpec | null };
       coefficients: StepCoefficients;
       expect: { x: Expected; x0: Expected };
-    }
-  | {
-      kernel: 'convertPrediction';
-      n: number;
-      inputs: { x: InputSpec; model: InputSpec };
-      from: Prediction;
-      to: Prediction;
-      alpha: number;
-      sigma: number;
-      expect: { out: Expected };
     }
   | {
       kernel: 'guidance';
@@ -119,20 +109,6 @@ export function runCase(
       const x0 = new Float32Array(c.n);
       kernels.samplerStep(x, model, w, x0, c.coefficients);
       return { x, x0 };
-    }
-    case 'convertPrediction': {
-      const out = new Float32Array(c.n);
-      const x = makeInput(kernels, c.inputs.x, c.n);
-      kernels.convertPrediction(
-        out,
-        x,
-        makeInput(kernels, c.inputs.model, c.n),
-        c.from,
-        c.to,
-        c.alpha,
-        c.sigma,
-      );
-      return { out };
     }
     case 'guidance': {
       const out = new Float32Array(c.n);

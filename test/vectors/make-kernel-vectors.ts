@@ -43,17 +43,6 @@ for (const n of LENGTHS) {
       });
     }
   });
-  for (const from of predictions) {
-    for (const to of predictions) {
-      const conversion = { from, to, alpha: Math.sqrt(0.37), sigma: Math.sqrt(0.63) };
-      cases.push({
-        kernel: 'convertPrediction',
-        n,
-        inputs: { x: input(9, 1), model: input(10, 1) },
-        ...conversion,
-      });
-    }
-  }
   cases.push({ kernel: 'guidance', n, inputs: { uncond: input(4, 1), cond: input(5, 1) }, w: 3.5 });
   cases.push({
     kernel: 'axpby',
