@@ -43,12 +43,12 @@ export interface BackendPlan {
 const REQUIREMENTS: Readonly<
   Record<Backend, (c: Capabilities, choice: BackendChoice) => string | undefined>
 > = Object.freeze({
-    webgpu: (c, choice) => c.webgpuUnavailable ?? (choice === 'auto' ? c.webgpuSoftware : undefined),
-    wasm: (c) =>
-      c.simd
-        ? undefined
-        : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
-  });
+  webgpu: (c, choice) => c.webgpuUnavailable ?? (choice === 'auto' ? c.webgpuSoftware : undefined),
+  wasm: (c) =>
+    c.simd
+      ? undefined
+      : 'this browser lacks WebAssembly SIMD, which onnxruntime-web needs; update the browser',
+});
 
 export function planBackends(choice: BackendChoice, caps: Capabilities): BackendPlan {
   const plan: BackendPlan = { tryOrder: [], skipped: [] };
@@ -73,10 +73,14 @@ export function wasmThreads(caps: Capabilities): { threads: number; reason: stri
   return { threads, reason: `${caps.cores} cores` };
 }
 
-/** A tiny module that uses SIMD instructions (the probe wasm-feature-detect uses), for WebAssembly.validate. */
+/**
+ * onnxruntime-web's SIMD probe (wasm-factory.ts), for WebAssembly.validate:
+ * (module (func (drop (i32x4.dot_i16x8_s (i8x16.splat (i32.const 0)) (v128.const i32x4 0 0 0 0))))).
+ * The kernels (src/runtime/kernels.ts) choose their SIMD build with it too.
+ */
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15,
-  253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 30, 1, 28, 0, 65, 0, 253, 15, 253,
+  12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 186, 1, 26, 11,
 ]);
 
 export function hasWasmSimd(): boolean {
