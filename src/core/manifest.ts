@@ -1,6 +1,6 @@
 /**
- * The model package's description (model.json, see DESIGN.md "The model
- * package") and its validation. `validateManifest` is the only way a manifest
+ * The model package's description (model.json, see the README's "Add a
+ * model") and its validation. `validateManifest` is the only way a manifest
  * enters the app: it accepts parsed JSON and returns a typed copy, or
  * throws a ManifestError naming the field, what it must be, and what it was.
  */

@@ -1,6 +1,6 @@
 /**
- * Reads a model package (model.json + the .onnx file it names, DESIGN.md "The
- * model package") from the app's origin or from imported files, validates the
+ * Reads a model package (model.json + the .onnx file it names, see the
+ * README's "Add a model") from the app's origin or from imported files, validates the
  * manifest and checks the file's size and SHA-256 when the manifest gives them.
  */
 import { validateManifest, type ModelManifest } from '../core/manifest.ts';
