@@ -22,6 +22,7 @@ import { buildSchedule, timesteps, type Schedule } from './schedule.ts';
 import { samplerSpec } from './samplers.ts';
 import { integerIn, oneOf } from './options.ts';
 import { abortError, type AbortSignalLike } from './abort.ts';
+import { checkFinite } from './finite.ts';
 import type { ScheduleSpec } from './types.ts';
 
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
@@ -57,20 +58,29 @@ function planGuidance(request: SampleRequest, count: number, c: Conditioning): G
   return { kind: 'doubled', labels: both, w };
 }
 
-/** The model output for x (ε, v or x0), with guidance applied. */
+/** Where a step is, for the error that names it. */
+interface StepAt {
+  step: number;
+  of: number;
+  t: number;
+}
+
+/** The model output for x (ε, v or x0), with guidance applied; non-finite raw output is an error. */
 async function modelOutput(
   plan: Guidance,
   x: Float32Array,
-  t: number,
+  at: StepAt,
   count: number,
   denoise: DenoiseFn,
   kernels: Kernels,
 ): Promise<Float32Array> {
   const n = x.length;
+  const t = at.t;
   if (plan.kind === 'single') {
     // A copy: the denoiser may keep or transfer what it is given.
     const out = await denoise(x.slice(), t, plan.labels, count);
     if (out.length !== n) throw new Error(`denoise: returned ${out.length} values; expected ${n}`);
+    checkFinite(out, at);
     return out;
   }
   const doubled = new Float32Array(2 * n);
@@ -79,6 +89,7 @@ async function modelOutput(
   const out = await denoise(doubled, t, plan.labels, 2 * count);
   if (out.length !== 2 * n)
     throw new Error(`denoise: returned ${out.length} values; expected ${2 * n}`);
+  checkFinite(out, at);
   const cond = out.subarray(0, n);
   kernels.guidance(cond, out.subarray(n), cond, plan.w);
   return cond;
@@ -181,7 +192,8 @@ export async function* sampleLoop(
       eta,
       previousH,
     });
-    const model = await modelOutput(plan, x, t, count, opts.denoise, kernels);
+    const at = { step: i - first + 1, of, t };
+    const model = await modelOutput(plan, x, at, count, opts.denoise, kernels);
     if (opts.signal?.aborted) throw abortError();
     let w: Float32Array | null = null;
     if (step.w === 'noise') {

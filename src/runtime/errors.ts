@@ -15,7 +15,11 @@ export type RuntimeErrorCode =
   | 'bad-request'
   | 'no-model'
   | 'busy'
-  | 'run-failed';
+  | 'run-failed'
+  /** The model returned NaN or ±Inf (core's ModelOutputError). */
+  | 'model-output'
+  /** A request or file needs more memory than the limits allow (core/limits.ts). */
+  | 'too-large';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
