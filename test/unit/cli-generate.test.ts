@@ -10,6 +10,7 @@ import { run } from '../../src/cli/generate.ts';
 import { encodePng, pngToImage } from '../../src/cli/images.ts';
 import { tileGrid } from '../../src/media/tile.ts';
 import type { ProgressBar } from '../../src/cli/progress.ts';
+import { rejection } from '../support/rejection.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-generate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -116,9 +117,7 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
       backend: expect.stringMatching(/onnxruntime-web .*WASM, 1 thread/),
     });
     expect(log.steps).toEqual(['1/3', '2/3', '3/3']);
-    expect(log.lines[0]).toMatch(
-      /fashion-28: 3 × Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/,
-    );
+    expect(log.lines[0]).toMatch(/fashion-28: 3 × Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/);
     const png = PNG.sync.read(readFileSync(out));
     // 2 columns × 2 rows of 28×2 px with a 2 px gutter.
     expect([png.width, png.height]).toEqual([2 * 56 + 2, 2 * 56 + 2]);
@@ -183,7 +182,10 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
       ['--label', 'style=noto'],
       /^--label style=noto: unknown label group "style"; valid groups: class \(model fashion-28\)$/,
     ],
-    [['--gif', join(tmp, 'x.png')], /^--gif .*x\.png is also the --out path; give each output its own file$/],
+    [
+      ['--gif', join(tmp, 'x.png')],
+      /^--gif .*x\.png is also the --out path; give each output its own file$/,
+    ],
     [
       ['--npy', join(tmp, 'missing', 'a.npy')],
       /^--npy: folder .*missing does not exist; create it or choose another path$/,
@@ -194,12 +196,11 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     ],
     [['--init', 'missing.png'], /^--init: cannot read missing\.png/],
   ])('%j fails before generating, naming what is valid', async (argv, message) => {
-    const e = await run(parseArgs([...argv, '--out', join(tmp, 'x.png')]), recorder()).then(
-      () => undefined,
-      (err: unknown) => err,
+    const e = await rejection(
+      run(parseArgs([...argv, '--out', join(tmp, 'x.png')]), recorder()),
+      CliError,
     );
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as Error).message).toMatch(message);
+    expect(e.message).toMatch(message);
   });
 
   it('as a process: a bad class is one line on stderr and exit code 2', async () => {
@@ -231,7 +232,21 @@ describe('generate run: text from a model file', () => {
     writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
     copyFileSync('public/models/fashion-28/model.onnx', join(dir, 'model.onnx'));
     const log = recorder();
-    await run(parseArgs(['--model', dir, '--class', '7', '--n', '1', '--steps', '1', '--out', join(tmp, 'esc.png')]), log);
+    await run(
+      parseArgs([
+        '--model',
+        dir,
+        '--class',
+        '7',
+        '--n',
+        '1',
+        '--steps',
+        '1',
+        '--out',
+        join(tmp, 'esc.png'),
+      ]),
+      log,
+    );
     expect(log.lines[0]).toMatch(/1 × \?\[2J\?\[31mSneaker/);
     expect(log.lines.join('\n')).not.toContain('\u001b');
   });

@@ -7,6 +7,7 @@ import { RuntimeError } from '../../src/runtime/errors.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
+import { rejection } from '../support/rejection.ts';
 
 const DIR = 'public/models/fashion-28';
 const manifest = validateManifest(JSON.parse(readFileSync(`${DIR}/model.json`, 'utf8')));
@@ -37,15 +38,6 @@ function input(batch: number): { x: Float32Array; labels: Int32Array } {
   return { x, labels };
 }
 
-async function rejection(p: Promise<unknown>): Promise<RuntimeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RuntimeError);
-  return e as RuntimeError;
-}
-
 describe('Denoiser on onnxruntime-web WASM (Node)', () => {
   it('reports the backend and runs a batch; split batches equal one call bit for bit', async () => {
     const whole = await Denoiser.create(options());
@@ -58,7 +50,12 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     expect(a.length).toBe(5 * SIZE);
     expect(a.some((v) => v !== 0)).toBe(true);
     expect(b).toEqual(a);
-    const solo = await whole.denoiseFor({})(x.slice(3 * SIZE, 4 * SIZE), 500, labels.slice(3, 4), 1);
+    const solo = await whole.denoiseFor({})(
+      x.slice(3 * SIZE, 4 * SIZE),
+      500,
+      labels.slice(3, 4),
+      1,
+    );
     expect(solo).toEqual(a.slice(3 * SIZE, 4 * SIZE));
     await whole.release();
     await split.release();
@@ -68,7 +65,8 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     const d = await Denoiser.create(options());
     const denoise = d.denoiseFor({});
     const { x } = input(2);
-    const nullLabel = manifest.conditioning.kind === 'labels' ? manifest.conditioning.groups[0]!.nullLabel : -1;
+    const nullLabel =
+      manifest.conditioning.kind === 'labels' ? manifest.conditioning.groups[0]!.nullLabel : -1;
     expect(nullLabel).toBe(10);
     expect(await denoise(x, 250, null, 2)).toEqual(
       await denoise(x, 250, new Int32Array([nullLabel, nullLabel]), 2),
@@ -87,7 +85,7 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
   });
 
   it('"webgpu" where there is none is a clear error', async () => {
-    const e = await rejection(Denoiser.create(options({ choice: 'webgpu' })));
+    const e = await rejection(Denoiser.create(options({ choice: 'webgpu' })), RuntimeError);
     expect(e.code).toBe('no-backend');
     expect(e.message).toMatch(/no navigator\.gpu.*Choose "auto" or another backend than "webgpu"/);
   });
@@ -136,6 +134,7 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
     const d = await Denoiser.create(options());
     const e = await rejection(
       d.denoiseFor({})(new Float32Array(SIZE), 10, new Int32Array([99]), 1),
+      RuntimeError,
     );
     expect(e.code).toBe('run-failed');
     expect(e.message).toMatch(/The model failed to run on onnxruntime-web/);
@@ -182,14 +181,20 @@ describe('model I/O is checked against the manifest before the first step', () =
       /the model also needs input "y", which model\.json does not map/,
     ],
   ])('%s is an io-mismatch error', async (_what, change, message) => {
-    const e = await rejection(Denoiser.create(options({ manifest: variant(change) })));
+    const e = await rejection(
+      Denoiser.create(options({ manifest: variant(change) })),
+      RuntimeError,
+    );
     expect(e.code).toBe('io-mismatch');
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(/Fix "io"\/"image" in model\.json or export the model again/);
   });
 
   it('a truncated .onnx is an onnx-invalid error', async () => {
-    const e = await rejection(Denoiser.create(options({ onnx: onnx.slice(0, onnx.length >> 1) })));
+    const e = await rejection(
+      Denoiser.create(options({ onnx: onnx.slice(0, onnx.length >> 1) })),
+      RuntimeError,
+    );
     expect(e.code).toBe('onnx-invalid');
     expect(e.message).toMatch(/onnxruntime could not load model\.onnx .*export it again/);
   });

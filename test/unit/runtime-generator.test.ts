@@ -11,6 +11,7 @@ import type { PackageSource } from '../../src/runtime/model-package.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
+import { rejection } from '../support/rejection.ts';
 import { loadSamplingKernels, MAX_FRAMES } from '../../src/runtime/sampling.ts';
 
 const DIR = 'public/models/fashion-28';
@@ -58,15 +59,6 @@ async function run(g: Generator, request: GenerationRequest) {
   const progress: GenerationProgress[] = [];
   const result = await g.generate(request, (p) => progress.push(p));
   return { result, progress };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(Error);
-  return e as Error;
 }
 
 /** RGBA8 gray image k → C×H×W floats in [-1, 1]. */
@@ -151,8 +143,8 @@ describe('Generator on WASM (Node)', () => {
 
   it('refuses a second generation while one runs', async () => {
     const running = run(cpu, base);
-    const e = await rejection(run(cpu, base));
-    expect((e as RuntimeError).code).toBe('busy');
+    const e = await rejection(run(cpu, base), RuntimeError);
+    expect(e.code).toBe('busy');
     await running;
   });
 
@@ -190,7 +182,11 @@ describe('Generator on WASM (Node)', () => {
       /sampler: got "heun"; expected one of dpmpp-2m, ddim, ddpm, ddpm-beta, euler-a/,
     ],
     ['zero steps', { steps: 0 }, /steps: got 0; expected an integer in 1\.\.1000/],
-    ['more images than the spec allows', { count: 65 }, /count: got 65; expected an integer in 1\.\.64/],
+    [
+      'more images than the spec allows',
+      { count: 65 },
+      /count: got 65; expected an integer in 1\.\.64/,
+    ],
     ['a negative guidance', { guidance: -1 }, /guidance: got -1; expected a number in \[0, 10\]/],
     [
       'a wrong-sized init image',
@@ -208,13 +204,13 @@ describe('Generator on WASM (Node)', () => {
       /noise: got 5 values; expected a Float32Array of count×784 = 2352 values/,
     ],
   ])('%s is a bad-request error naming the field', async (_what, change, message) => {
-    const e = (await rejection(run(cpu, { ...base, ...change }))) as RuntimeError;
+    const e = await rejection(run(cpu, { ...base, ...change }), RuntimeError);
     expect(e.code).toBe('bad-request');
     expect(e.message).toMatch(message);
   });
 
   it('generating before loading a model says to load one', async () => {
-    const e = (await rejection(run(generator(), base))) as RuntimeError;
+    const e = await rejection(run(generator(), base), RuntimeError);
     expect(e.code).toBe('no-model');
   });
 });

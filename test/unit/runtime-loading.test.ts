@@ -9,19 +9,11 @@ import {
 } from '../../src/runtime/backends.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { readModelPackage, sha256Hex, type Fetcher } from '../../src/runtime/model-package.ts';
+import { rejection } from '../support/rejection.ts';
 
 const DIR = 'public/models/fashion-28';
 const manifestText = readFileSync(`${DIR}/model.json`, 'utf8');
 const onnx = new Uint8Array(readFileSync(`${DIR}/model.onnx`));
-
-async function rejection(p: Promise<unknown>): Promise<RuntimeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RuntimeError);
-  return e as RuntimeError;
-}
 
 function edit(change: (m: Record<string, Record<string, unknown>>) => void): string {
   const m = JSON.parse(manifestText) as Record<string, Record<string, unknown>>;
@@ -66,6 +58,7 @@ describe('readModelPackage', () => {
         { kind: 'url', baseUrl: 'https://app.test/m/' },
         async () => new Response('', { status: 404 }),
       ),
+      RuntimeError,
     );
     expect(e.code).toBe('fetch-failed');
     expect(e.message).toBe(
@@ -98,7 +91,10 @@ describe('readModelPackage', () => {
       /model\.onnx has SHA-256 [0-9a-f]{12}… but model\.json says file\.sha256 = [0-9a-f]{12}…: the file is damaged/,
     ],
   ])('%s is refused with a clear error', async (_what, text, bytes, code, message) => {
-    const e = await rejection(readModelPackage({ kind: 'files', manifestText: text, onnx: bytes }));
+    const e = await rejection(
+      readModelPackage({ kind: 'files', manifestText: text, onnx: bytes }),
+      RuntimeError,
+    );
     expect(e.code).toBe(code);
     expect(e.message).toMatch(message);
   });
@@ -185,7 +181,10 @@ describe('backend choice', () => {
       { isFallbackAdapter: true },
     ]) {
       const soft = {
-        requestAdapter: async () => ({ ...adapter, requestDevice: async () => ({ destroy: () => {} }) }),
+        requestAdapter: async () => ({
+          ...adapter,
+          requestDevice: async () => ({ destroy: () => {} }),
+        }),
       };
       const probe = await probeWebGpu({ gpu: soft });
       expect(probe.unavailable).toBeUndefined();
