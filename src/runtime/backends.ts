@@ -4,6 +4,8 @@
  * backends to try plus the reason each skipped one was skipped. Session
  * creation then walks that list (see denoiser.ts), adding its own reasons.
  */
+import { messageOf } from './errors.ts';
+
 export type Backend = 'webgpu' | 'wasm';
 export type BackendChoice = 'auto' | Backend;
 
@@ -117,17 +119,13 @@ export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<W
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
-    return {
-      unavailable: `requesting a WebGPU adapter failed (${e instanceof Error ? e.message : String(e)})`,
-    };
+    return { unavailable: `requesting a WebGPU adapter failed (${messageOf(e)})` };
   }
   if (!adapter) return { unavailable: 'no WebGPU adapter (the GPU is unsupported or blocklisted)' };
   try {
     (await adapter.requestDevice()).destroy();
   } catch (e) {
-    return {
-      unavailable: `creating a WebGPU device failed (${e instanceof Error ? e.message : String(e)})`,
-    };
+    return { unavailable: `creating a WebGPU device failed (${messageOf(e)})` };
   }
   if (adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true) {
     const name = adapter.info?.architecture || adapter.info?.vendor || 'no GPU';
