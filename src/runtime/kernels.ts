@@ -227,25 +227,30 @@ export class WasmKernels implements Kernels {
   }
 
   guidance(out: Float32Array, uncond: Float32Array, cond: Float32Array, w: number): void {
-    const n = out.length;
-    checkLength('uncond', uncond, n);
-    checkLength('cond', cond, n);
-    const [pu = 0, pc = 0] = this.layout(4 * n, 4 * n);
-    this.f32(pu, n).set(uncond);
-    this.f32(pc, n).set(cond);
-    this.exports.guidance(pu, pu, pc, n, w);
-    out.set(this.f32(pu, n));
+    this.binary(out, ['uncond', uncond], ['cond', cond], (pu, pc, n) =>
+      this.exports.guidance(pu, pu, pc, n, w),
+    );
   }
 
   axpby(out: Float32Array, a: number, x: Float32Array, b: number, y: Float32Array): void {
+    this.binary(out, ['x', x], ['y', y], (px, py, n) => this.exports.axpby(px, px, py, n, a, b));
+  }
+
+  /** An elementwise kernel over two named inputs of out's length that writes its result over the first. */
+  private binary(
+    out: Float32Array,
+    [firstName, first]: [string, Float32Array],
+    [secondName, second]: [string, Float32Array],
+    kernel: (pFirst: number, pSecond: number, n: number) => void,
+  ): void {
     const n = out.length;
-    checkLength('x', x, n);
-    checkLength('y', y, n);
-    const [px = 0, py = 0] = this.layout(4 * n, 4 * n);
-    this.f32(px, n).set(x);
-    this.f32(py, n).set(y);
-    this.exports.axpby(px, px, py, n, a, b);
-    out.set(this.f32(px, n));
+    checkLength(firstName, first, n);
+    checkLength(secondName, second, n);
+    const [p1 = 0, p2 = 0] = this.layout(4 * n, 4 * n);
+    this.f32(p1, n).set(first);
+    this.f32(p2, n).set(second);
+    kernel(p1, p2, n);
+    out.set(this.f32(p1, n));
   }
 
   toRGBA8(chw: Float32Array, shape: ImageShape, count = 1): Uint8ClampedArray {
