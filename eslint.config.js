@@ -22,8 +22,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['**/runtime/**', '**/ui/**', '**/workers/**', '**/sw/**', '**/cli/**'], message: 'src/media is pure image plumbing: it imports only core and itself.' },
-        // Any package but gifenc and fflate (pure JS, no DOM, no Node): no node:*, comlink, onnxruntime, pngjs.
-        { regex: '^(?![./]|(gifenc|fflate)(/|$))', message: 'src/media may import only gifenc and fflate from packages.' },
+        // Any package but gifenc, fflate and the PNG chunk libraries (pure JS, no DOM, no Node): no node:*, comlink, onnxruntime, pngjs.
+        { regex: '^(?![./]|(gifenc|fflate|png-chunks-extract|png-chunks-encode|png-chunk-text)(/|$))', message: 'src/media may import only gifenc, fflate and png-chunks-extract/-encode, png-chunk-text from packages.' },
       ] }],
     },
   },
