@@ -1,90 +1,180 @@
-/** State shared between screens: the generator, whether it is busy, and the last run's frames. */
-import type { BackendInfo, GenerateProgress, GenerateRequest, GenerateResult } from '../../workers/protocol.ts';
+/**
+ * The one owner of runs. AppState prepares the chosen model (once, through
+ * the generator's own cache key), holds the single busy state, and runs
+ * plans: each plan names its model and backend, and its progress carries
+ * that run's own shape. A run stops only through its own signal, so one
+ * screen can never cancel another screen's run.
+ */
+import type {
+  BackendChoice,
+  BackendReport,
+  GenerationRequest,
+  GenerationResult,
+} from '../../workers/protocol.ts';
+import type { RunPlan } from './plans.ts';
 import { findModel, type ModelEntry } from './catalog.ts';
+import { abortError } from './errors.ts';
 import { Generator } from './generator.ts';
+import { interpolationNoise } from './kernels.ts';
 import { settings } from './settings.ts';
 
-/**
- * Label and guidance w for a request. "Any class" (label < 0) is label null,
- * which the sampling loop runs on the model's null label: the unconditional
- * prediction ε_u, with no guidance. A model without classes takes label null.
- */
-export function conditioning(model: ModelEntry, label: number, guidance: number): { label: number | null; guidance: number } {
-  if (model.manifest.conditioning.kind !== 'class') return { label: null, guidance: 0 };
-  if (label < 0) return { label: null, guidance: 0 };
-  return { label, guidance };
+export type { RunPlan };
+
+export interface RunProgress {
+  step: number;
+  of: number;
+  msPerStep: number;
+  notice?: string;
+  /** RGBA8 previews: count images of width×height, this run's own shape. */
+  previews?: Uint8ClampedArray;
+  width: number;
+  height: number;
+  count: number;
 }
 
 export interface Run {
-  request: GenerateRequest;
-  result: GenerateResult;
+  plan: RunPlan;
+  request: GenerationRequest;
+  result: GenerationResult;
   model: ModelEntry;
-  /** What the run was, for captions: "seed 42", "img2img from t = 500", ... */
   caption: string;
 }
 
+export type LoadState =
+  | { state: 'loading'; model: ModelEntry }
+  | { state: 'ready'; model: ModelEntry }
+  | { state: 'failed'; model: ModelEntry; message: string };
+
 type Events = {
   run: Run;
-  busy: boolean;
-  backend: { info: BackendInfo; msPerStep?: number };
+  /** The plan now running, or undefined when idle. */
+  busy: RunPlan | undefined;
+  backend: { info: BackendReport; msPerStep?: number };
+  load: LoadState;
 };
 type Handler<K extends keyof Events> = (v: Events[K]) => void;
 
-class AppState {
-  readonly generator = new Generator();
-  busy = false;
+async function requestOf(plan: RunPlan): Promise<GenerationRequest> {
+  const base: GenerationRequest = { ...plan.request, keepFrames: true };
+  if (plan.kind === 'seed') return base;
+  if (plan.kind === 'img2img')
+    return { ...base, count: 1, init: { image: plan.image, strength: plan.strength } };
+  const { channels, height, width } = plan.model.manifest.image;
+  const noise = await interpolationNoise(
+    plan.request.seed,
+    plan.to,
+    plan.request.count,
+    channels * height * width,
+  );
+  return { ...base, noise };
+}
+
+export class AppState {
+  private readonly generator = new Generator();
+  /** The running plan; one at a time, since the generator worker holds one session. */
+  active: RunPlan | undefined;
   lastRun: Run | undefined;
-  private handlers: { [K in keyof Events]: Set<Handler<K>> } = { run: new Set(), busy: new Set(), backend: new Set() };
+  private handlers: { [K in keyof Events]: Set<Handler<K>> } = {
+    run: new Set(),
+    busy: new Set(),
+    backend: new Set(),
+    load: new Set(),
+  };
+
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
 
   on<K extends keyof Events>(event: K, h: Handler<K>): void {
     this.handlers[event].add(h);
   }
 
-  emit<K extends keyof Events>(event: K, v: Events[K]): void {
+  private emit<K extends keyof Events>(event: K, v: Events[K]): void {
     for (const h of this.handlers[event]) h(v);
   }
 
+  /** The chosen model (the default when the chosen one is gone). */
   model(): ModelEntry | undefined {
     return findModel(settings.get().modelId);
   }
 
+  backend(): BackendChoice {
+    return settings.get().backend;
+  }
+
   /**
-   * Loads the current model on the chosen backend, then runs one request.
-   * Only one run at a time: the generator worker holds a single session.
+   * Loads the chosen model on the chosen backend ahead of the first run.
+   * While a run is going this waits: the run's end prepares again.
+   */
+  async prepare(): Promise<void> {
+    const model = this.model();
+    if (!model || this.busy || this.generator.holds(model, this.backend())) return;
+    this.emit('load', { state: 'loading', model });
+    try {
+      const loaded = await this.generator.ensure(model, this.backend());
+      if (this.model() !== model) return;
+      this.emit('load', { state: 'ready', model });
+      if (!this.busy) this.emit('backend', { info: loaded.backend });
+    } catch (e) {
+      if (this.model() === model)
+        this.emit('load', {
+          state: 'failed',
+          model,
+          message: e instanceof Error ? e.message : String(e),
+        });
+    }
+  }
+
+  /**
+   * Runs one plan: loads its model if needed, then generates. Rejects with
+   * an AbortError when `signal` stops it, and with code 'busy' when another
+   * run is going (screens disable their buttons instead of asking).
    */
   async run(
-    request: GenerateRequest,
-    caption: string,
-    onProgress: (p: GenerateProgress) => void,
+    plan: RunPlan,
+    signal?: AbortSignal,
+    onProgress?: (p: RunProgress) => void,
   ): Promise<Run> {
-    const model = this.model();
-    if (!model) throw new Error('No model is available. Open Models to import one.');
-    if (this.busy) throw new Error('A generation is already running.');
-    this.setBusy(true);
+    if (this.active)
+      throw Object.assign(
+        new Error(`The ${this.active.from} run is still going; wait for it to finish.`),
+        { code: 'busy' },
+      );
+    if (signal?.aborted) throw abortError();
+    this.active = plan;
+    this.emit('busy', plan);
+    const stop = () => this.generator.cancel();
+    signal?.addEventListener('abort', stop);
     try {
-      const loaded = await this.generator.ensure(model, settings.get().backend);
+      const loaded = await this.generator.ensure(plan.model, plan.backend);
       this.emit('backend', { info: loaded.backend });
+      const request = await requestOf(plan);
+      if (signal?.aborted) throw abortError();
+      const { width, height } = plan.model.manifest.image;
       const result = await this.generator.generate(request, (p) => {
         if (p.backend) this.emit('backend', { info: p.backend, msPerStep: p.msPerStep });
-        onProgress(p);
+        onProgress?.({
+          step: p.step,
+          of: p.of,
+          msPerStep: p.msPerStep,
+          notice: p.notice,
+          previews: p.previews,
+          width,
+          height,
+          count: request.count,
+        });
       });
       this.emit('backend', { info: result.backend, msPerStep: result.msPerStep });
-      const run: Run = { request, result, model, caption };
+      const run: Run = { plan, request, result, model: plan.model, caption: plan.caption };
       this.lastRun = run;
       this.emit('run', run);
       return run;
     } finally {
-      this.setBusy(false);
+      signal?.removeEventListener('abort', stop);
+      this.active = undefined;
+      this.emit('busy', undefined);
+      void this.prepare();
     }
-  }
-
-  cancel(): void {
-    if (this.busy) this.generator.cancel();
-  }
-
-  private setBusy(b: boolean): void {
-    this.busy = b;
-    this.emit('busy', b);
   }
 }
 

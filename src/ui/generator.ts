@@ -6,12 +6,13 @@
 import * as Comlink from 'comlink';
 import type {
   BackendChoice,
-  BackendInfo,
-  GenerateProgress,
-  GenerateRequest,
-  GenerateResult,
+  BackendReport,
+  GenerationProgress,
+  GenerationRequest,
+  GenerationResult,
   GeneratorApi,
-  LoadedModelInfo,
+  LoadedModel,
+  CheckedPackage,
   ModelSource,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
@@ -28,7 +29,7 @@ function transferable(source: ModelSource): ModelSource {
   return source.kind === 'files' ? Comlink.transfer(source, [source.onnx]) : source;
 }
 
-export function describeBackend(b: BackendInfo): string {
+export function describeBackend(b: BackendReport): string {
   if (b.backend === 'webgpu') return 'WebGPU';
   const simd = b.simd ? 'WASM SIMD' : 'WASM';
   return `${simd} × ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
@@ -37,32 +38,45 @@ export function describeBackend(b: BackendInfo): string {
 export class Generator {
   private handle = spawn();
   private loadedKey: string | undefined;
-  private loading: Promise<LoadedModelInfo> | undefined;
-  info: LoadedModelInfo | undefined;
+  /** The last load asked for; loads run one after another, so the last one asked for is the one held. */
+  private loading: Promise<LoadedModel> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  info: LoadedModel | undefined;
 
-  /** Loads `model` on `backend` unless the worker already holds exactly that. */
-  async ensure(model: ModelEntry, backend: BackendChoice): Promise<LoadedModelInfo> {
-    const key = `${model.origin}:${model.id}:${backend}`;
-    if (this.loadedKey === key && this.info) return this.info;
-    if (this.loading && this.loadedKey === key) return this.loading;
-    this.loadedKey = key;
-    this.info = undefined;
-    this.loading = (async () => {
-      try {
-        const info = await this.handle.api.loadModel(transferable(await model.source()), backend);
-        this.info = info;
-        return info;
-      } catch (e) {
-        this.loadedKey = undefined;
-        throw e;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+  /** Whether the worker holds `model` on `backend` now. */
+  holds(model: ModelEntry, backend: BackendChoice): boolean {
+    return this.loadedKey === `${model.origin}:${model.id}:${backend}` && this.info !== undefined;
   }
 
-  generate(request: GenerateRequest, onProgress: (p: GenerateProgress) => void): Promise<GenerateResult> {
+  /** Loads `model` on `backend` unless the worker already holds, or is loading, exactly that. */
+  ensure(model: ModelEntry, backend: BackendChoice): Promise<LoadedModel> {
+    const key = `${model.origin}:${model.id}:${backend}`;
+    if (this.loadedKey === key && this.info) return Promise.resolve(this.info);
+    if (this.loadedKey === key && this.loading) return this.loading;
+    this.loadedKey = key;
+    this.info = undefined;
+    const load = this.tail.then(async () => {
+      const info = await this.handle.api.loadModel(transferable(await model.source()), backend);
+      if (this.loadedKey === key) this.info = info;
+      return info;
+    });
+    this.tail = load.catch(() => undefined);
+    this.loading = load;
+    load.then(
+      () => this.loading === load && (this.loading = undefined),
+      () => {
+        if (this.loading !== load) return;
+        this.loading = undefined;
+        this.loadedKey = undefined;
+      },
+    );
+    return load;
+  }
+
+  generate(
+    request: GenerationRequest,
+    onProgress: (p: GenerationProgress) => void,
+  ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
     return this.handle.api.generate(req, Comlink.proxy(onProgress));
   }
@@ -73,20 +87,16 @@ export class Generator {
 }
 
 /**
- * Opens `source` in a throwaway worker on the CPU backend, so a model that
- * onnxruntime cannot run is refused at import time without touching the
+ * The worker's own import check (package, file, trial CPU session) in a
+ * throwaway worker, so checking a large import never waits for or slows the
  * generator the user is working with.
  */
-export async function trialLoad(source: ModelSource): Promise<LoadedModelInfo> {
+export async function checkPackage(source: ModelSource): Promise<CheckedPackage> {
   const { worker, api } = spawn();
   try {
-    return await api.loadModel(source, 'wasm');
+    return await api.checkPackage(source);
   } finally {
     api[Comlink.releaseProxy]();
     worker.terminate();
   }
-}
-
-export function isAbort(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || /abort|cancel/i.test(e.message));
 }

@@ -2,8 +2,11 @@
  * The user's settings, persisted in localStorage. Values read back are
  * checked field by field: anything unknown or out of range falls back to the
  * default for that field only, so an old or hand-edited store never breaks
- * the app.
+ * the app. The request's fields, their bounds and defaults come from the
+ * request spec (src/core/request-spec.ts), the samplers from core's table.
  */
+import { fieldOrDefault, REQUEST_SPEC } from '../core/request-spec.ts';
+import { SAMPLERS } from '../core/samplers.ts';
 import type { SamplerName } from '../core/types.ts';
 import type { BackendChoice } from '../../workers/protocol.ts';
 
@@ -11,8 +14,8 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface Settings {
   modelId: string;
-  /** Class index, or -1 for "any" (unconditional). */
-  label: number;
+  /** Label id per label group, by group name; a group not listed is "any". */
+  labels: Record<string, string>;
   seed: number;
   steps: number;
   sampler: SamplerName;
@@ -27,33 +30,33 @@ export interface Settings {
   explorerMarkov: boolean;
 }
 
-export const SAMPLERS: { value: SamplerName; label: string }[] = [
-  { value: 'ddim', label: 'DDIM' },
-  { value: 'ddpm', label: 'DDPM (ancestral)' },
-  { value: 'dpmpp-2m', label: 'DPM-Solver++ 2M' },
-  { value: 'euler-a', label: 'Euler ancestral' },
-  { value: 'ddpm-beta', label: 'DDPM (σ² = β)' },
-];
+/** The sampler picker: one row per distinct update (a row with `sameAs` is its twin's, whose label says so). */
+export const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = SAMPLERS.filter(
+  (s) => !s.sameAs,
+).map((s) => ({
+  value: s.name,
+  label: s.label,
+}));
 export const BACKENDS: { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'Automatic (GPU if it has one, else CPU)' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'wasm', label: 'CPU (WASM)' },
 ];
 export const THEMES: ThemeChoice[] = ['system', 'light', 'dark'];
-export const MAX_SEED = 2 ** 32 - 1;
+export const MAX_SEED = REQUEST_SPEC.seed.max;
 
 export const DEFAULTS: Settings = {
   modelId: 'fashion-28',
-  label: -1,
-  seed: 42,
-  steps: 20,
-  sampler: 'ddim',
-  eta: 0,
-  guidance: 3,
-  count: 4,
+  labels: {},
+  seed: REQUEST_SPEC.seed.default,
+  steps: REQUEST_SPEC.steps.default,
+  sampler: REQUEST_SPEC.sampler.default,
+  eta: REQUEST_SPEC.eta.default,
+  guidance: REQUEST_SPEC.guidance.default,
+  count: REQUEST_SPEC.count.default,
   backend: 'auto',
   theme: 'system',
-  interpolateTo: 43,
+  interpolateTo: REQUEST_SPEC.seed.default + 1,
   explorerSample: 'fashion-0.png',
   explorerT: 250,
   explorerMarkov: false,
@@ -64,11 +67,19 @@ const KEY = 'diffuse.settings.v1';
 function int(v: unknown, lo: number, hi: number): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? v : undefined;
 }
-function num(v: unknown, lo: number, hi: number): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
+function labelMap(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  return Object.fromEntries(
+    Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 function oneOf<T extends string>(v: unknown, values: readonly T[]): T | undefined {
   return values.find((x) => x === v);
+}
+/** A sampler listed as the same as another is stored as that one: the picker shows only it. */
+function sampler(v: unknown): SamplerName {
+  const name = fieldOrDefault('sampler', v);
+  return SAMPLERS.find((s) => s.name === name)?.sameAs ?? name;
 }
 
 /** Keeps the fields of `raw` that are valid, the defaults for the rest. */
@@ -77,14 +88,18 @@ export function sanitize(raw: unknown): Settings {
   const d = DEFAULTS;
   return {
     modelId: typeof r.modelId === 'string' && r.modelId.length > 0 ? r.modelId : d.modelId,
-    label: int(r.label, -1, 9999) ?? d.label,
-    seed: int(r.seed, 0, MAX_SEED) ?? d.seed,
-    steps: int(r.steps, 1, 1000) ?? d.steps,
-    sampler: oneOf(r.sampler, SAMPLERS.map((s) => s.value)) ?? d.sampler,
-    eta: num(r.eta, 0, 1) ?? d.eta,
-    guidance: num(r.guidance, 0, 20) ?? d.guidance,
-    count: int(r.count, 1, 16) ?? d.count,
-    backend: oneOf(r.backend, BACKENDS.map((b) => b.value)) ?? d.backend,
+    labels: labelMap(r.labels) ?? d.labels,
+    seed: fieldOrDefault('seed', r.seed),
+    steps: fieldOrDefault('steps', r.steps),
+    sampler: sampler(r.sampler),
+    eta: fieldOrDefault('eta', r.eta),
+    guidance: fieldOrDefault('guidance', r.guidance),
+    count: fieldOrDefault('count', r.count),
+    backend:
+      oneOf(
+        r.backend,
+        BACKENDS.map((b) => b.value),
+      ) ?? d.backend,
     theme: oneOf(r.theme, THEMES) ?? d.theme,
     interpolateTo: int(r.interpolateTo, 0, MAX_SEED) ?? d.interpolateTo,
     explorerSample: typeof r.explorerSample === 'string' ? r.explorerSample : d.explorerSample,

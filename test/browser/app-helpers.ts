@@ -155,7 +155,7 @@ export async function openInstalled(page: Page, url: string): Promise<void> {
 /** Sets the controls for a small, fast run: `steps` steps, `count` images, any class. */
 export async function smallRun(page: Page, steps: number, count: number): Promise<void> {
   await page.getByTestId('tab-generate').click();
-  await page.getByLabel('Class', { exact: true }).selectOption('-1');
+  await page.getByLabel('Class', { exact: true }).selectOption({ index: 0 });
   await page.getByLabel('Steps', { exact: true }).fill(String(steps));
   await page.getByLabel('Images', { exact: true }).fill(String(count));
 }

@@ -3,15 +3,20 @@
  * one (.onnx + model.json, or a .zip), removing an imported one, storage used
  * and persistent storage, and the compute backend.
  */
-import { catalog, onCatalog, refreshCatalog, type ModelEntry } from '../catalog.ts';
-import { selectField } from '../components/fields.ts';
-import { formatBytes, h, nextId } from '../dom.ts';
-import { ImportError, importModel } from '../import-model.ts';
-import { modelStore } from '../model-store.ts';
-import { BACKENDS, settings } from '../settings.ts';
+import { groupsOf } from '../../conditioning.ts';
+import { catalog, onCatalog, refreshCatalog, type ModelEntry } from '../../catalog.ts';
+import { selectField } from '../../components/fields.ts';
+import { formatBytes, h, nextId } from '../../dom.ts';
+import { ImportError, importModel } from '../../import-model.ts';
+import { modelStore } from '../../model-store.ts';
+import { BACKENDS, settings } from '../../settings.ts';
 
 export function createModelsScreen(): HTMLElement {
-  const list = h('ul', { class: 'model-list', 'aria-label': 'Models on this device', 'data-testid': 'model-list' });
+  const list = h('ul', {
+    class: 'model-list',
+    'aria-label': 'Models on this device',
+    'data-testid': 'model-list',
+  });
   const importId = nextId('import');
   const importInput = h('input', {
     id: importId,
@@ -24,12 +29,24 @@ export function createModelsScreen(): HTMLElement {
     'data-testid': 'import-input',
     onchange: () => void runImport(),
   });
-  const importLabel = h('button', { type: 'button', class: 'button primary', onclick: () => importInput.click() }, 'Import model…');
-  const importStatus = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'import-status' });
+  const importLabel = h(
+    'button',
+    { type: 'button', class: 'button primary', onclick: () => importInput.click() },
+    'Import model…',
+  );
+  const importStatus = h('p', {
+    class: 'hint',
+    'aria-live': 'polite',
+    'data-testid': 'import-status',
+  });
   const importError = h('p', { class: 'error', role: 'alert', 'data-testid': 'import-error' });
   importError.hidden = true;
   const storageText = h('p', { 'data-testid': 'storage' }, 'Measuring storage…');
-  const persistBtn = h('button', { type: 'button', class: 'button', onclick: () => void persist() }, 'Keep my models (persistent storage)');
+  const persistBtn = h(
+    'button',
+    { type: 'button', class: 'button', onclick: () => void persist() },
+    'Keep my models (persistent storage)',
+  );
   const persistText = h('p', { class: 'hint', 'aria-live': 'polite' });
 
   const backendField = selectField({
@@ -37,13 +54,16 @@ export function createModelsScreen(): HTMLElement {
     options: BACKENDS,
     value: settings.get().backend,
     hint: 'Automatic uses WebGPU on a hardware GPU and the CPU (WebAssembly) otherwise; a software WebGPU renderer is slower than the CPU, so only WebGPU picks it.',
-    onChange: (v) => settings.set({ backend: BACKENDS.find((b) => b.value === v)?.value ?? 'auto' }),
+    onChange: (v) =>
+      settings.set({ backend: BACKENDS.find((b) => b.value === v)?.value ?? 'auto' }),
   });
 
   function row(m: ModelEntry): HTMLElement {
     const { channels, height, width } = m.manifest.image;
-    const cond = m.manifest.conditioning;
-    const classes = cond.kind === 'class' ? `${cond.labels.length} classes` : 'unconditional';
+    const groups = groupsOf(m.manifest);
+    const classes = groups.length
+      ? groups.map((g) => `${g.ids.length} ${g.title.toLowerCase()} labels`).join(', ')
+      : 'unconditional';
     const remove =
       m.origin === 'imported'
         ? h(
@@ -70,7 +90,11 @@ export function createModelsScreen(): HTMLElement {
         'div',
         { class: 'model-text' },
         h('strong', {}, m.name),
-        h('span', { class: 'hint' }, `${m.origin === 'built-in' ? 'Built-in' : 'Imported'} · ${formatBytes(m.bytes)} · ${width}×${height}×${channels} · ${classes}`),
+        h(
+          'span',
+          { class: 'hint' },
+          `${m.origin === 'built-in' ? 'Built-in' : 'Imported'} · ${formatBytes(m.bytes)} · ${width}×${height}×${channels} · ${classes}`,
+        ),
       ),
       remove,
     );
@@ -90,7 +114,9 @@ export function createModelsScreen(): HTMLElement {
     storageText.textContent = `Using ${formatBytes(usage)} of ${formatBytes(quota)} available (app files, models${store.kind === 'opfs' ? ' in the private file system' : ' in IndexedDB'}).`;
     const persisted = (await navigator.storage.persisted?.()) ?? false;
     persistBtn.hidden = persisted;
-    persistText.textContent = persisted ? 'Storage is persistent: the browser will not clear your models to free space.' : '';
+    persistText.textContent = persisted
+      ? 'Storage is persistent: the browser will not clear your models to free space.'
+      : '';
   }
 
   async function persist(): Promise<void> {
@@ -117,7 +143,9 @@ export function createModelsScreen(): HTMLElement {
     } catch (e) {
       importStatus.textContent = '';
       importError.textContent =
-        e instanceof ImportError ? e.message : `Import failed: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`;
+        e instanceof ImportError
+          ? e.message
+          : `Import failed: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`;
       importError.hidden = false;
     } finally {
       importLabel.disabled = false;
@@ -145,7 +173,19 @@ export function createModelsScreen(): HTMLElement {
       importStatus,
       importError,
     ),
-    h('section', { class: 'card', 'aria-labelledby': 'm-storage' }, h('h2', { id: 'm-storage' }, 'Storage'), storageText, persistBtn, persistText),
-    h('section', { class: 'card', 'aria-labelledby': 'm-engine' }, h('h2', { id: 'm-engine' }, 'Engine'), backendField.root),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'm-storage' },
+      h('h2', { id: 'm-storage' }, 'Storage'),
+      storageText,
+      persistBtn,
+      persistText,
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'm-engine' },
+      h('h2', { id: 'm-engine' }, 'Engine'),
+      backendField.root,
+    ),
   );
 }

@@ -1,0 +1,95 @@
+/**
+ * A model's label groups as the UI stores them: the choice is kept per group
+ * name as a label id (settings `labels: { class: 'sneaker' }`), so it carries
+ * over to another model by name, never by index. The label logic itself is
+ * core's (src/core/conditioning.ts); this turns ids into the request's
+ * indices and back, and words the note a model switch may need.
+ */
+import { carryChoice, isGuided, labelGroups, type LabelGroup } from '../core/conditioning.ts';
+import type { ModelManifest } from '../core/manifest.ts';
+
+/** Group name → chosen label id. A group not in the map is "any". */
+export type StoredLabels = Readonly<Record<string, string>>;
+
+export function groupsOf(m: ModelManifest): readonly LabelGroup[] {
+  return labelGroups(m.conditioning);
+}
+
+/** The guidance w the model asks for, if it has labels. */
+export function defaultGuidance(m: ModelManifest): number | undefined {
+  return m.conditioning.kind === 'labels' ? m.conditioning.defaultGuidance : undefined;
+}
+
+/** The request's labels (one index or null per group) for the stored ids; an id the model lacks is "any". */
+export function choiceOf(m: ModelManifest, stored: StoredLabels): (number | null)[] {
+  return groupsOf(m).map((g) => {
+    const id = stored[g.name];
+    const i = id === undefined ? -1 : g.ids.indexOf(id);
+    return i >= 0 ? i : null;
+  });
+}
+
+/** The stored form of a choice: the picked groups' ids by group name. */
+export function storedOf(
+  m: ModelManifest,
+  choice: readonly (number | null)[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  groupsOf(m).forEach((g, k) => {
+    const i = choice[k];
+    const id = i === null || i === undefined ? undefined : g.ids[i];
+    if (id !== undefined) out[g.name] = id;
+  });
+  return out;
+}
+
+/** The request's conditioning: with every group "any" the run is unconditional (guidance 0). */
+export function requestConditioning(
+  m: ModelManifest,
+  choice: readonly (number | null)[],
+  guidance: number,
+): { labels: (number | null)[]; guidance: number } {
+  return { labels: [...choice], guidance: isGuided(choice) ? guidance : 0 };
+}
+
+/** Caption words for a choice: "Trouser", "any class". */
+export function describeLabels(m: ModelManifest, choice: readonly (number | null)[]): string {
+  const groups = groupsOf(m);
+  const named = groups.flatMap((g, k) => {
+    const i = choice[k];
+    return i === null || i === undefined ? [] : [g.titles[i] ?? g.ids[i] ?? String(i)];
+  });
+  if (named.length) return named.join(', ');
+  if (groups.length === 0) return 'unconditional';
+  return groups.length === 1 ? `any ${groups[0]!.title.toLowerCase()}` : 'any labels';
+}
+
+/**
+ * What a switch from model `prev` to `next` does to the stored choice: labels
+ * carry over by group name and id where `next` has them and reset to "any",
+ * with a note saying so, where it does not; guidance becomes `next`'s
+ * default. Without `prev` (the app starting) guidance is kept and the
+ * stored ids are only checked.
+ */
+export function modelSwitch(
+  prev: ModelManifest | undefined,
+  next: ModelManifest,
+  current: { labels: StoredLabels; guidance: number },
+): { labels: Record<string, string>; guidance: number; note: string } {
+  if (!prev || prev.id === next.id) {
+    return {
+      labels: storedOf(next, choiceOf(next, current.labels)),
+      guidance: current.guidance,
+      note: '',
+    };
+  }
+  const carried = carryChoice(prev.conditioning, choiceOf(prev, current.labels), next.conditioning);
+  const note = carried.dropped.length
+    ? `${next.name} has no ${carried.dropped.join(' or ')}: reset to Any.`
+    : '';
+  return {
+    labels: storedOf(next, carried.choice),
+    guidance: defaultGuidance(next) ?? current.guidance,
+    note,
+  };
+}

@@ -1,0 +1,77 @@
+/** Two cards: the pixels of x_t against N(0, 1), and the noise schedule with the current t marked. */
+import type { ScheduleCurves } from '../../kernels.ts';
+import { h } from '../../dom.ts';
+import { drawHistogram, drawSchedule, moments } from '../../plots.ts';
+
+export interface PlotsView {
+  roots: HTMLElement[];
+  histogram(x: Float32Array, t: number): void;
+  schedule(curves: ScheduleCurves, t: number): void;
+}
+
+export function createPlots(): PlotsView {
+  const histCanvas = h('canvas', {
+    class: 'plot',
+    role: 'img',
+    'aria-label': 'Histogram of the pixel values of x_t against the N(0, 1) density',
+  });
+  const histStats = h('p', { class: 'readout', 'data-testid': 'hist-stats', 'aria-live': 'off' });
+  const schedCanvas = h('canvas', {
+    class: 'plot',
+    role: 'img',
+    'aria-label': 'ᾱ_t and the signal-to-noise ratio over t',
+  });
+  let last: { x?: Float32Array; curves?: ScheduleCurves; t: number } = { t: 0 };
+
+  new ResizeObserver(() => {
+    if (last.x) drawHistogram(histCanvas, last.x);
+    if (last.curves) drawSchedule(schedCanvas, last.curves.alphaBar, last.curves.snr, last.t);
+  }).observe(histCanvas);
+
+  return {
+    roots: [
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'ex-hist' },
+        h('h2', { id: 'ex-hist' }, 'Pixels of x_t vs N(0, 1)'),
+        histCanvas,
+        histStats,
+        h(
+          'p',
+          { class: 'legend' },
+          h('span', { class: 'swatch a' }),
+          'histogram of x_t ',
+          h('span', { class: 'swatch b' }),
+          'N(0, 1) density',
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'ex-sched' },
+        h('h2', { id: 'ex-sched' }, 'Noise schedule'),
+        schedCanvas,
+        h(
+          'p',
+          { class: 'legend' },
+          h('span', { class: 'swatch a' }),
+          'ᾱ_t (0 to 1) ',
+          h('span', { class: 'swatch b dashed' }),
+          'SNR = ᾱ_t / (1 − ᾱ_t), log scale',
+        ),
+      ),
+    ],
+    histogram(x, t) {
+      last = { ...last, x, t };
+      const m = moments(x);
+      drawHistogram(histCanvas, x);
+      histStats.dataset.mean = String(m.mean);
+      histStats.dataset.std = String(m.std);
+      histStats.dataset.t = String(t);
+      histStats.textContent = `pixels of x_t: mean ${m.mean.toFixed(3)}, std ${m.std.toFixed(3)} · N(0, 1): mean 0, std 1`;
+    },
+    schedule(curves, t) {
+      last = { ...last, curves, t };
+      drawSchedule(schedCanvas, curves.alphaBar, curves.snr, t);
+    },
+  };
+}

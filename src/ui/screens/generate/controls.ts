@@ -1,0 +1,147 @@
+/**
+ * Generate's settings form: model, labels, seed, steps, images, sampler, η
+ * and guidance. Plain fields write straight to the settings store; the model
+ * and the labels go through the controller, which carries labels over.
+ */
+import { REQUEST_SPEC, type IntField, type NumberField } from '../../../core/request-spec.ts';
+import { samplerSpec } from '../../../core/samplers.ts';
+import type { ModelEntry } from '../../catalog.ts';
+import { rangeField, selectField, type RangeField } from '../../components/fields.ts';
+import { seedField } from '../../components/seed-field.ts';
+import { h } from '../../dom.ts';
+import { SAMPLER_OPTIONS, settings, type Settings } from '../../settings.ts';
+import { createLabelPickers } from './labels.ts';
+
+const GUIDANCE_HINT = '0 ignores the labels, 1 follows them, higher follows them more strongly.';
+const GUIDANCE_OFF_HINT =
+  'Off while every label is “Any”: there is nothing to guide towards. Pick a label to use it.';
+
+/** A slider with the label, bounds and step of a request field. */
+function specRange(
+  spec: IntField | NumberField,
+  value: number,
+  onInput: (v: number) => void,
+  o: { hint?: string; format?: (v: number) => string } = {},
+): RangeField {
+  const step = spec.kind === 'number' ? spec.step : 1;
+  return rangeField({
+    label: spec.label,
+    min: spec.min,
+    max: spec.max,
+    step,
+    value,
+    onInput,
+    ...o,
+  });
+}
+
+export interface ControlsView {
+  root: HTMLElement;
+  /** Re-lists models and labels (a model switch, a catalog change) and shows `note` under the labels. */
+  syncModel(models: ModelEntry[], model: ModelEntry | undefined, note: string): void;
+  /** Puts the settings' values into the fields (after a change made elsewhere). */
+  syncValues(s: Readonly<Settings>): void;
+  setBusy(busy: boolean): void;
+}
+
+export function createControls(on: {
+  model: (id: string) => void;
+  labels: (labels: Record<string, string>) => void;
+}): ControlsView {
+  const s = settings.get();
+  const modelField = selectField({
+    label: 'Model',
+    options: [],
+    value: s.modelId,
+    onChange: on.model,
+  });
+  const labels = createLabelPickers((l) => {
+    on.labels(l);
+    syncGuidance();
+  });
+  const seed = seedField({
+    label: 'Seed',
+    value: s.seed,
+    layout: 'field',
+    dice: true,
+    testId: 'seed',
+    onChange: (v) => settings.set({ seed: v }),
+  });
+  const steps = specRange(REQUEST_SPEC.steps, s.steps, (v) => settings.set({ steps: v }));
+  const count = specRange(REQUEST_SPEC.count, s.count, (v) => settings.set({ count: v }));
+  const sampler = selectField({
+    label: REQUEST_SPEC.sampler.label,
+    options: SAMPLER_OPTIONS,
+    value: s.sampler,
+    onChange: (v) => {
+      settings.set({ sampler: SAMPLER_OPTIONS.find((x) => x.value === v)?.value });
+      syncEta();
+    },
+  });
+  const format = (v: number) => v.toFixed(1);
+  const eta = specRange(REQUEST_SPEC.eta, s.eta, (v) => settings.set({ eta: v }), {
+    format,
+    hint: REQUEST_SPEC.eta.help,
+  });
+  const guidance = specRange(
+    REQUEST_SPEC.guidance,
+    s.guidance,
+    (v) => settings.set({ guidance: v }),
+    { format, hint: GUIDANCE_HINT },
+  );
+  const syncEta = () => (eta.root.hidden = !samplerSpec(settings.get().sampler).usesEta);
+  syncEta();
+  const guidanceHint = guidance.root.querySelector('.hint');
+
+  function syncGuidance(): void {
+    const off = Object.keys(settings.get().labels).length === 0;
+    guidance.input.disabled = off;
+    guidance.root.classList.toggle('disabled', off);
+    if (guidanceHint) guidanceHint.textContent = off ? GUIDANCE_OFF_HINT : GUIDANCE_HINT;
+  }
+
+  const root = h(
+    'form',
+    {
+      class: 'controls',
+      'aria-label': 'Generation settings',
+      onsubmit: (e: Event) => e.preventDefault(),
+    },
+    modelField.root,
+    labels.root,
+    seed.root,
+    h('div', { class: 'two' }, steps.root, count.root),
+    sampler.root,
+    eta.root,
+    guidance.root,
+  );
+
+  return {
+    root,
+    syncModel(models, model, note) {
+      modelField.setOptions(
+        models.map((m) => ({
+          value: m.id,
+          label: m.origin === 'imported' ? `${m.name} (imported)` : m.name,
+        })),
+        model?.id ?? '',
+      );
+      labels.sync(model, settings.get().labels);
+      labels.note(note);
+      steps.input.max = String(
+        Math.min(model?.manifest.schedule.trainSteps ?? Infinity, REQUEST_SPEC.steps.max),
+      );
+      syncGuidance();
+    },
+    syncValues(st) {
+      if (document.activeElement !== seed.input) seed.set(st.seed);
+      guidance.set(st.guidance);
+      steps.set(st.steps);
+      count.set(st.count);
+      syncGuidance();
+    },
+    setBusy(busy) {
+      modelField.select.disabled = busy;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The Generate screen's controller: builds plans from the settings, runs them
+ * through AppState with this screen's own AbortController, and keeps the
+ * views in step. The shown result survives a cancelled or failed run; a model
+ * switch carries labels over by name (or says what it reset).
+ */
+import { app, type RunPlan } from '../../app-state.ts';
+import { catalog, onCatalog, type ModelEntry } from '../../catalog.ts';
+import { modelSwitch } from '../../conditioning.ts';
+import { createViewer } from '../../components/viewer.ts';
+import { h } from '../../dom.ts';
+import { errorKind, messageOf } from '../../errors.ts';
+import { download, encodeGif } from '../../images.ts';
+import { interpolationPlan, seedPlan } from '../../plans.ts';
+import { randomSeed, settings } from '../../settings.ts';
+import { createActionBar } from './action-bar.ts';
+import { createActions } from './actions.ts';
+import { createControls } from './controls.ts';
+import { createGrid } from './grid.ts';
+import { createProgress } from './progress.ts';
+
+const INTERPOLATION_POINTS = 8;
+const nextFrame = () =>
+  new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+export function createGenerateScreen(): HTMLElement {
+  const viewer = createViewer();
+  const grid = createGrid((shown, k, from) =>
+    viewer.open(shown.run, k, shown.captions[k] ?? `Image ${k + 1}`, from),
+  );
+  const progress = createProgress();
+  const actions = createActions({ vary, gif: saveGif, interpolate });
+  const controls = createControls({
+    model: (id) => settings.set({ modelId: id }),
+    labels: (labels) => settings.set({ labels }),
+  });
+  const bar = createActionBar(() => (own ? own.abort() : generate()));
+  /** This screen's run, if one is going: only it can be cancelled from here. */
+  let own: AbortController | undefined;
+  let model: ModelEntry | undefined;
+
+  async function start(plan: RunPlan, cols: number, captions: string[]): Promise<void> {
+    if (own || app.busy) return;
+    const ctl = new AbortController();
+    own = ctl;
+    syncBusy();
+    // Each piece in its own task, so a tap never turns into one long task.
+    await nextFrame();
+    grid.begin(plan.request.count, cols);
+    progress.start(plan.caption);
+    const started = performance.now();
+    try {
+      const run = await app.run(plan, ctl.signal, (p) => {
+        progress.step(p);
+        grid.preview(p);
+      });
+      grid.show({ run, cols, captions });
+      progress.done(run.result.count, (performance.now() - started) / 1000);
+    } catch (e) {
+      grid.restore();
+      const kind = ctl.signal.aborted ? 'cancelled' : errorKind(e);
+      if (kind === 'cancelled') progress.cancelled();
+      else if (kind === 'busy') progress.failed(`Not started: ${messageOf(e)}`);
+      else progress.failed(`Generation failed: ${messageOf(e)}`);
+    } finally {
+      own = undefined;
+      syncBusy();
+    }
+  }
+
+  function generate(seed = settings.get().seed): void {
+    const m = app.model();
+    if (!m) return;
+    const { plan, captions } = seedPlan(m, settings.get(), app.backend(), seed);
+    void start(plan, Math.ceil(Math.sqrt(plan.request.count)), captions);
+  }
+
+  function vary(): void {
+    const seed = randomSeed();
+    settings.set({ seed });
+    generate(seed);
+  }
+
+  function interpolate(to: number): void {
+    const m = app.model();
+    if (!m) return;
+    const st = settings.get();
+    const { plan, captions } = interpolationPlan(
+      m,
+      st,
+      app.backend(),
+      st.seed,
+      to,
+      INTERPOLATION_POINTS,
+    );
+    void start(plan, 4, captions);
+  }
+
+  async function saveGif(): Promise<void> {
+    const run = grid.shown()?.run;
+    const r = run?.result;
+    if (!run || !r?.frames?.length) return;
+    actions.encoding(true);
+    try {
+      const gif = await encodeGif(r.frames, r.width, r.height, r.count, 'all');
+      download(gif, `${run.model.id}-reverse-process.gif`);
+    } finally {
+      actions.encoding(false);
+    }
+  }
+
+  function syncBusy(): void {
+    bar.sync(Boolean(own), app.active && !own ? app.active.from : undefined);
+    const shown = grid.shown();
+    const hasFrames = Boolean(shown?.run.result.frames?.length);
+    actions.sync({ busy: app.busy || Boolean(own), hasResult: Boolean(shown), hasFrames });
+    controls.setBusy(app.busy);
+  }
+
+  /** A different model is chosen (or the chosen one is gone): carry labels over, take its guidance. */
+  function syncModel(): void {
+    const next = app.model();
+    let note = '';
+    if (next && next.id !== model?.id) {
+      const sw = modelSwitch(model?.manifest, next.manifest, settings.get());
+      model = next;
+      note = sw.note;
+      settings.set({ modelId: next.id, labels: sw.labels, guidance: sw.guidance });
+    }
+    model = next;
+    controls.syncModel(catalog().models, next, note);
+    const shown = grid.shown();
+    if (shown && !catalog().models.some((m) => m.id === shown.run.model.id)) {
+      grid.clear();
+      syncBusy();
+    }
+  }
+
+  app.on('busy', syncBusy);
+  onCatalog(syncModel);
+  settings.subscribe(() => {
+    if (app.model()?.id !== model?.id) syncModel();
+    // Read again: a model switch has just written labels and guidance.
+    controls.syncValues(settings.get());
+  });
+  syncModel();
+  syncBusy();
+
+  return h(
+    'div',
+    { class: 'screen-body generate' },
+    h('div', { class: 'stage-wrap' }, grid.root, progress.root, actions.root),
+    progress.announce,
+    controls.root,
+    bar.root,
+    viewer.root,
+  );
+}

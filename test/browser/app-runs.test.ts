@@ -1,0 +1,132 @@
+/**
+ * One run at a time, owned by the screen that started it: cancelling a
+ * Generate run puts the previous result back as it was, and while Generate
+ * runs, Explore's "Denoise from here" waits (disabled, with the reason)
+ * instead of turning into a Cancel that would stop the other screen's run.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  foreignRequests,
+  generate,
+  openInstalled,
+  screenshot,
+  smallRun,
+  useApp,
+} from './app-helpers.ts';
+
+/** Every result cell: its label, whether it can be opened, and a checksum of its pixels. */
+function cells(page: Page): Promise<{ label: string; enabled: boolean; sum: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLButtonElement>('.cell')].map((b) => {
+      const c = b.querySelector('canvas');
+      const d =
+        c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let sum = 0;
+      for (let i = 0; i < d.length; i++) sum = (sum * 31 + (d[i] ?? 0)) % 1_000_000_007;
+      return { label: b.getAttribute('aria-label') ?? '', enabled: !b.disabled, sum };
+    }),
+  );
+}
+
+const progressText = (page: Page) => page.getByTestId('progress-text').textContent();
+
+/** Starts a long Generate run and waits until it has drawn a preview (step ≥ `step`). */
+async function startLongRun(page: Page, step: number): Promise<void> {
+  await page.getByTestId('generate').click();
+  await page.waitForFunction(
+    (n) =>
+      Number(
+        /^Step (\d+)/.exec(
+          document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
+        )?.[1] ?? 0,
+      ) >= n,
+    step,
+    { timeout: 120_000, polling: 100 },
+  );
+}
+
+describe('runs belong to the screen that started them', () => {
+  const app = useApp({ webgpu: false });
+
+  it('a cancelled run keeps the previous result on screen', async () => {
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
+    await smallRun(page, 3, 2);
+    expect(await generate(page)).toMatch(/^Done: 2 images/);
+    const before = await cells(page);
+    expect(before).toHaveLength(2);
+    expect(before.every((c) => c.enabled)).toBe(true);
+
+    // A bigger, longer run: its previews replace the grid while it goes...
+    await page.getByLabel('Images', { exact: true }).fill('4');
+    await page.getByLabel('Steps', { exact: true }).fill('400');
+    await startLongRun(page, 45);
+    expect(await page.locator('.cell').count()).toBe(4);
+    expect(await page.getByTestId('generate').textContent()).toBe('Cancel');
+
+    // ...and cancelling it puts the finished result back, pixels, captions and all.
+    await page.getByTestId('generate').click();
+    await expect.poll(() => progressText(page)).toBe('Cancelled');
+    expect(await cells(page)).toEqual(before);
+    expect(await page.getByTestId('result-caption').textContent()).toMatch(/· made with Fashion/);
+    expect(await page.getByRole('button', { name: 'Vary' }).isEnabled()).toBe(true);
+    await page.locator('.cell').first().click();
+    expect(await page.getByRole('dialog').getByRole('heading').textContent()).toBe(
+      before[0]!.label.replace(/\. Open larger$/, ''),
+    );
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  }, 300_000);
+
+  it('Explore waits for a Generate run instead of cancelling it', async () => {
+    const { page } = app.browser;
+    await page.getByLabel('Steps', { exact: true }).fill('400');
+    await startLongRun(page, 2);
+
+    await page.getByTestId('tab-explore').click();
+    const denoise = page.getByTestId('denoise');
+    expect(await denoise.textContent()).toBe('Denoise from here');
+    expect(await denoise.isDisabled()).toBe(true);
+    expect(await page.getByTestId('denoise-reason').textContent()).toBe(
+      'Waiting for the Generate run to finish.',
+    );
+    await page.getByRole('heading', { name: 'Reverse process' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'explore-waiting');
+
+    // The Generate run is still going, and only Generate's own button cancels it.
+    await page.getByTestId('tab-generate').click();
+    expect(await progressText(page)).toMatch(/^Step \d+ of 400/);
+    await page.getByTestId('generate').click();
+    await expect.poll(() => progressText(page)).toBe('Cancelled');
+    await page.getByLabel('Steps', { exact: true }).fill('20');
+
+    // Free again: Explore can denoise.
+    await page.getByTestId('tab-explore').click();
+    await expect.poll(() => denoise.isEnabled()).toBe(true);
+    expect(await page.getByTestId('denoise-reason').isVisible()).toBe(false);
+
+    // And the other way round: while Explore denoises, Generate waits.
+    await page.getByTestId('t-slider').fill('1000');
+    await denoise.click();
+    await page.getByTestId('tab-generate').click();
+    const waiting = page.getByTestId('generate-waiting');
+    if (await page.getByTestId('generate').isDisabled())
+      expect(await waiting.textContent()).toBe('Waiting for the Explore run to finish.');
+    await page.getByTestId('tab-explore').click();
+    await page.waitForFunction(
+      () =>
+        /^(Denoised|Cancelled)/.test(
+          document.querySelector('[data-testid="denoise-status"]')?.textContent ?? '',
+        ),
+      undefined,
+      {
+        timeout: 240_000,
+      },
+    );
+    expect(await page.getByTestId('denoise-status').textContent()).toMatch(
+      /^Denoised from t = 1000/,
+    );
+
+    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,87 @@
+/**
+ * Label choices across models: stored by group name and id, carried over by
+ * name (never by index), reset to "any" with a note when the next model lacks
+ * the label; the next model's default guidance replaces the previous one's.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
+import {
+  choiceOf,
+  describeLabels,
+  modelSwitch,
+  requestConditioning,
+  storedOf,
+} from '../../src/ui/conditioning.ts';
+import { errorKind } from '../../src/ui/errors.ts';
+
+const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as {
+  conditioning: { labels: string[] };
+};
+const fashion = validateManifest(shipped);
+
+/** The shipped model under another id, its classes reordered ("Trouser" 1 → 3) and "Sneaker" renamed. */
+function variant(defaultGuidance: number): ModelManifest {
+  const labels = shipped.conditioning.labels.map((l) => (l === 'Sneaker' ? 'Trainer' : l));
+  [labels[1], labels[3]] = [labels[3]!, labels[1]!];
+  return validateManifest({
+    ...shipped,
+    id: 'variant',
+    name: 'Variant',
+    conditioning: { ...shipped.conditioning, labels, defaultGuidance },
+  });
+}
+
+describe('label choices', () => {
+  it('turn stored ids into the request’s indices and back', () => {
+    expect(choiceOf(fashion, { class: 'trouser' })).toEqual([1]);
+    expect(choiceOf(fashion, {})).toEqual([null]);
+    expect(choiceOf(fashion, { class: 'no-such-label', other: 'x' })).toEqual([null]);
+    expect(storedOf(fashion, [7])).toEqual({ class: 'sneaker' });
+    expect(storedOf(fashion, [null])).toEqual({});
+    expect(describeLabels(fashion, [1])).toBe('Trouser');
+    expect(describeLabels(fashion, [null])).toBe('any class');
+  });
+
+  it('make an all-"any" request unconditional', () => {
+    expect(requestConditioning(fashion, [null], 3)).toEqual({ labels: [null], guidance: 0 });
+    expect(requestConditioning(fashion, [4], 3)).toEqual({ labels: [4], guidance: 3 });
+  });
+});
+
+describe('switching models', () => {
+  const other = variant(1);
+
+  it('keeps a label the next model has by name, at its own index, and takes its guidance', () => {
+    const r = modelSwitch(fashion, other, { labels: { class: 'trouser' }, guidance: 3 });
+    expect(r).toEqual({ labels: { class: 'trouser' }, guidance: 1, note: '' });
+    expect(choiceOf(other, r.labels)).toEqual([3]);
+  });
+
+  it('resets a label the next model lacks to "any" and says so', () => {
+    const r = modelSwitch(fashion, other, { labels: { class: 'sneaker' }, guidance: 3 });
+    expect(r.labels).toEqual({});
+    expect(r.note).toBe('Variant has no Class "sneaker": reset to Any.');
+  });
+
+  it('keeps guidance and says nothing when the app starts (no previous model)', () => {
+    const r = modelSwitch(undefined, other, { labels: { class: 'sneaker' }, guidance: 2.5 });
+    expect(r).toEqual({ labels: {}, guidance: 2.5, note: '' });
+  });
+});
+
+describe('errors', () => {
+  it('are told apart by name and code, not by their words', () => {
+    const abort = Object.assign(new Error('whatever'), { name: 'AbortError' });
+    const busy = Object.assign(
+      new Error('A generation is running; cancel it before loading another model.'),
+      {
+        code: 'busy',
+      },
+    );
+    expect(errorKind(abort)).toBe('cancelled');
+    expect(errorKind(Object.assign(new Error('x'), { code: 'aborted' }))).toBe('cancelled');
+    expect(errorKind(busy)).toBe('busy');
+    expect(errorKind(new Error('Generation cancelled by a cancel'))).toBe('failed');
+  });
+});
