@@ -13,13 +13,16 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
+import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
+import type { ModelManifest } from '../core/manifest.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
-import { tileGrid } from '../media/tile.ts';
+import { gridSize, tileGrid } from '../media/tile.ts';
 import { messageOf } from '../runtime/errors.ts';
 import { Generator, type GenerationRequest } from '../runtime/generator.ts';
-import { parseManifest } from '../runtime/model-package.ts';
+import { checkDeclaredSizes, parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
+import { checkRequest, MAX_FRAMES } from '../runtime/request.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
 import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
 import { encodePng, pngToImage } from './images.ts';
@@ -44,17 +47,31 @@ function modelDir(model: string): string {
   );
 }
 
-function readFile(path: string, what: string): Uint8Array {
+/** A whole file, refused before reading when it is larger than `limit` bytes. */
+function readFile(path: string, what: string, limit: number): Uint8Array {
   try {
+    checkFileBytes(path, statSync(path).size, limit);
     return new Uint8Array(readFileSync(path));
   } catch (e) {
     throw new CliError(`${what}: cannot read ${path} (${messageOf(e)})`);
   }
 }
 
+/** The PNG grid and the GIF would fit in memory (core/limits.ts), checked before any sampling. */
+function checkPictures(opts: GenerateOptions, manifest: ModelManifest): void {
+  const { width: w, height: h } = manifest.image;
+  const grid = gridSize(opts.n, w, h, Math.ceil(Math.sqrt(opts.n)), opts.scale);
+  try {
+    checkPictureMemory(`--out ${opts.out}`, 'png', grid.width, grid.height);
+    if (opts.gif !== undefined)
+      checkPictureMemory(`--gif ${opts.gif}`, 'gif', grid.width, grid.height, MAX_FRAMES + 1);
+  } catch (e) {
+    throw e instanceof LimitError ? new CliError(e.message) : e;
+  }
+}
+
 /** Text from a model file made safe for a terminal: control characters (ANSI escapes) become "?". */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
@@ -83,8 +100,11 @@ export interface CliRun {
 
 export async function run(opts: GenerateOptions, log = progressBar()): Promise<CliRun> {
   const dir = modelDir(opts.model);
-  const manifestText = new TextDecoder().decode(readFile(join(dir, 'model.json'), '--model'));
+  const manifestText = new TextDecoder().decode(
+    readFile(join(dir, 'model.json'), '--model', LIMITS.manifestBytes),
+  );
   const manifest = parseManifest(manifestText);
+  checkDeclaredSizes(manifest);
   const labels = choiceFromPairs(manifest.conditioning, []);
   for (const pair of opts.labels) {
     try {
@@ -110,14 +130,23 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     labels,
     keepFrames: opts.gif !== undefined,
   };
+  // Every cheap check (fields, memory of the run and of the pictures) before any file is decoded or sampled.
+  checkRequest(request, manifest);
+  checkPictures(opts, manifest);
   if (opts.init !== undefined) {
     let image: Float32Array;
     try {
-      image = pngToImage(readFile(opts.init, '--init'), channels, height, width);
+      // At most 8 bytes a pixel (16-bit RGBA stored uncompressed) plus chunk overhead.
+      image = pngToImage(
+        readFile(opts.init, '--init', 8 * LIMITS.decodePixels + 2 ** 20),
+        channels,
+        height,
+        width,
+      );
     } catch (e) {
-      throw e instanceof CliError
-        ? e
-        : new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
+      if (e instanceof CliError) throw e;
+      if (e instanceof LimitError) throw new CliError(`--init ${opts.init}: ${e.message}`);
+      throw new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
     }
     request.init = { image, strength: opts.strength };
   }
@@ -139,7 +168,7 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
         );
       }),
   });
-  const onnx = readFile(join(dir, manifest.file.path), '--model');
+  const onnx = readFile(join(dir, manifest.file.path), '--model', LIMITS.modelFileBytes);
   const loaded = await generator.loadModel({ kind: 'files', manifestText, onnx }, 'wasm');
   const backend = `${loaded.backend.engine}, ${loaded.backend.threads} thread${loaded.backend.threads === 1 ? '' : 's'}`;
   const what = guided ? printable(describeChoice(manifest.conditioning, labels)) : 'unconditional';

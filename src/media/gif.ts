@@ -9,8 +9,9 @@
  */
 import * as gifencModule from 'gifenc';
 import type { Palette } from 'gifenc';
+import { checkPictureMemory } from '../core/limits.ts';
 import type { Pixels } from './rgba.ts';
-import { tileGrid } from './tile.ts';
+import { gridSize, tileGrid } from './tile.ts';
 
 // gifenc is CommonJS for Node (whose ESM loader then exposes only a default
 // export holding the functions) and ESM for bundlers (named exports).
@@ -44,7 +45,8 @@ function greyIndex(rgba: Pixels): Uint8Array {
  * An endlessly looping GIF of `frames` (x_T first), each a batch of `count`
  * RGBA8 images of w×h laid out as tileGrid lays them (`cols` columns, scaled
  * `scale` times). Frames are tiled and encoded one at a time, so memory holds
- * one scaled frame, not the whole film.
+ * one scaled frame, not the whole film; a film whose peak (that frame plus
+ * the output so far) could pass core's memory limit is refused first.
  */
 export function encodeGif(
   frames: readonly Pixels[],
@@ -55,6 +57,8 @@ export function encodeGif(
   scale = 1,
 ): Uint8Array {
   if (frames.length === 0) throw new Error('frames: got none; expected at least one');
+  const size = gridSize(count, w, h, cols, scale);
+  checkPictureMemory('The GIF', 'gif', size.width, size.height, frames.length);
   const gif = GIFEncoder();
   let globalGrey = false;
   frames.forEach((frame, i) => {

@@ -18,6 +18,7 @@
  */
 import { labelGroups, labelRows } from '../core/conditioning.ts';
 import type { AbortSignalLike } from '../core/abort.ts';
+import { imagesPerCall } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import type { DenoiseFn } from '../core/types.ts';
 import { planBackends, type Backend, type BackendChoice, type Capabilities } from './backends.ts';
@@ -47,8 +48,7 @@ export interface DenoiserOptions {
 
 /** Images per call: about 32 at 28×28, fewer for larger images (activation memory grows with batch·H·W). */
 export function maxBatchFor(manifest: ModelManifest): number {
-  const pixels = 32 * 28 * 28;
-  return Math.max(1, Math.floor(pixels / (manifest.image.height * manifest.image.width)));
+  return imagesPerCall(manifest.image.height, manifest.image.width);
 }
 
 /** The gist of an onnxruntime error for a person: its last "message: …" part, one line, ≤ 160 characters. */

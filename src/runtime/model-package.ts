@@ -3,8 +3,10 @@
  * README's "Add a model") from the app's origin or from imported files, validates the
  * manifest and checks the file's size and SHA-256 when the manifest gives them.
  */
+import { checkFileBytes, LIMITS } from '../core/limits.ts';
 import { validateManifest, type ModelManifest } from '../core/manifest.ts';
 import { messageOf, RuntimeError } from './errors.ts';
+import { checkModelFits, tooLarge } from './request.ts';
 
 export interface ModelPackage {
   manifest: ModelManifest;
@@ -27,6 +29,7 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
 
 /** Parses and validates model.json text. */
 export function parseManifest(text: string): ModelManifest {
+  tooLarge(() => checkFileBytes('model.json', text.length, LIMITS.manifestBytes));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -48,6 +51,7 @@ export function parseManifest(text: string): ModelManifest {
 /** Checks the .onnx bytes against file.bytes and file.sha256 where the manifest gives them. */
 export async function verifyModelFile(manifest: ModelManifest, onnx: Uint8Array): Promise<void> {
   const { path, bytes, sha256 } = manifest.file;
+  tooLarge(() => checkFileBytes(path, onnx.byteLength, LIMITS.modelFileBytes));
   if (onnx.byteLength === 0)
     throw new RuntimeError('file-empty', `${path} is empty. Copy or export the model file again.`);
   if (bytes > 0 && bytes !== onnx.byteLength) {
@@ -67,7 +71,21 @@ export async function verifyModelFile(manifest: ModelManifest, onnx: Uint8Array)
   }
 }
 
-async function fetchBytes(fetcher: Fetcher, url: string, what: string): Promise<Uint8Array> {
+/**
+ * What can be refused from model.json alone, before the model file is read:
+ * a declared file.bytes over the limit, or images too large for the device.
+ */
+export function checkDeclaredSizes(manifest: ModelManifest): void {
+  tooLarge(() => checkFileBytes(`${manifest.file.path} (file.bytes)`, manifest.file.bytes, LIMITS.modelFileBytes));
+  checkModelFits(manifest);
+}
+
+async function fetchBytes(
+  fetcher: Fetcher,
+  url: string,
+  what: string,
+  limit: number,
+): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetcher(url);
@@ -82,6 +100,8 @@ async function fetchBytes(fetcher: Fetcher, url: string, what: string): Promise<
       'fetch-failed',
       `Could not fetch ${what} from ${url}: HTTP ${res.status}. Check that the model is installed and reload.`,
     );
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  tooLarge(() => checkFileBytes(what, declared, limit));
   return new Uint8Array(await res.arrayBuffer());
 }
 
@@ -92,6 +112,7 @@ export async function readModelPackage(
 ): Promise<ModelPackage> {
   if (source.kind === 'files') {
     const manifest = parseManifest(source.manifestText);
+    checkDeclaredSizes(manifest);
     const onnx = source.onnx instanceof Uint8Array ? source.onnx : new Uint8Array(source.onnx);
     await verifyModelFile(manifest, onnx);
     return { manifest, onnx };
@@ -99,12 +120,16 @@ export async function readModelPackage(
   const base = source.baseUrl.endsWith('/') ? source.baseUrl : `${source.baseUrl}/`;
   const manifestUrl = new URL('model.json', base).href;
   const manifest = parseManifest(
-    new TextDecoder().decode(await fetchBytes(fetcher, manifestUrl, 'model.json')),
+    new TextDecoder().decode(
+      await fetchBytes(fetcher, manifestUrl, 'model.json', LIMITS.manifestBytes),
+    ),
   );
+  checkDeclaredSizes(manifest);
   const onnx = await fetchBytes(
     fetcher,
     new URL(manifest.file.path, base).href,
     manifest.file.path,
+    LIMITS.modelFileBytes,
   );
   await verifyModelFile(manifest, onnx);
   return { manifest, onnx };

@@ -8,6 +8,7 @@ import type { Kernels } from '../core/kernels.ts';
 import { sampleLoop } from '../core/loop.ts';
 import type { DenoiseFn, SampleProgress, SampleRequest } from '../core/types.ts';
 import { loadKernels } from './kernels.ts';
+import { MAX_FRAMES } from './request.ts';
 
 let kernels: Promise<Kernels> | undefined;
 
@@ -29,8 +30,7 @@ export function loadSamplingKernels(): Promise<Kernels> {
   return kernels;
 }
 
-/** Frames kept of a reverse process: enough for a smooth GIF and filmstrip, bounded memory at 1000 steps. */
-export const MAX_FRAMES = 48;
+export { MAX_FRAMES };
 
 export interface SamplingJob {
   manifest: ModelManifest;
