@@ -56,14 +56,16 @@ def timesteps(T, n, spacing="trailing"):
 
 
 def guided_eps(model, x, t, label, w, null_label):
-    """Classifier-free guidance ε = ε_u + w (ε_c − ε_u); w=0 unconditional, w=1 conditional."""
+    """Classifier-free guidance ε = ε_u + w (ε_c − ε_u); w=0 unconditional, w=1 conditional.
+    label: [N] with a scalar null_label, or [N, groups] with one null per group."""
     n = x.shape[0]
+    null = torch.as_tensor(null_label, dtype=label.dtype, device=label.device).expand_as(label)
     tt = torch.full((n,), t, dtype=torch.long, device=x.device)
     if w == 0:
-        return model(x, tt, torch.full_like(label, null_label))
+        return model(x, tt, null)
     if w == 1:
         return model(x, tt, label)
-    out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([label, torch.full_like(label, null_label)]))
+    out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([label, null]))
     ec, eu = out[:n], out[n:]
     return eu + w * (ec - eu)
 

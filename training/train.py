@@ -138,6 +138,7 @@ def main(argv=None):
         local = int(os.environ.get("LOCAL_RANK", 0))
         torch.cuda.set_device(local)
         device = torch.device("cuda", local)
+        torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest convolutions once
     else:
         device = torch.device("cpu")
         torch.set_num_threads(a.threads or max(1, (os.cpu_count() or 1) // world))
