@@ -72,7 +72,7 @@ const note = (page: Page) => page.getByTestId('label-note');
 describe('switching models', () => {
   const app = useApp({ webgpu: false });
 
-  it('keeps the class by name or resets it visibly, and takes the model’s guidance', async () => {
+  it('runs an imported model at its own default guidance, not the previous model’s', async () => {
     const { page } = app.browser;
     await openInstalled(page, app.server.url);
     await page.getByTestId('tab-models').click();
@@ -84,15 +84,23 @@ describe('switching models', () => {
       .toContain('Imported “Fashion reordered”');
 
     await page.getByTestId('tab-generate').click();
-    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
+    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Bag' });
     expect(await guidance(page)).toBe('3');
+    // The imported model asks for guidance 1; it must not run at the previous model's 3.
+    await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
+    expect(await guidance(page)).toBe('1');
+    await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
+    expect(await guidance(page)).toBe('3');
+  }, 300_000);
+
+  it('keeps the class by name or resets it visibly', async () => {
+    const { page } = app.browser;
+    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
 
     // Trouser is index 1 here and index 3 there: the choice follows the name.
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
     expect(await selectedText(page, 'Class')).toBe('Trouser');
     expect(await note(page).isVisible()).toBe(false);
-    // The imported model asks for guidance 1; it must not run at the previous model's 3.
-    expect(await guidance(page)).toBe('1');
     await smallRun(page, 3, 1);
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
     expect(await generate(page)).toMatch(/^Done: 1 image/);
