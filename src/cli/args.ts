@@ -30,6 +30,10 @@ export interface GenerateOptions {
   npy?: string;
   init?: string;
   strength: number;
+  /** A PNG whose recipe gives the settings; flags given with it override the recipe's. */
+  fromPng?: string;
+  /** With --from-png: the options that flags set, which the recipe leaves alone. */
+  given?: (keyof GenerateOptions)[];
   engine: NodeEngine;
   threads: number;
   /** Pixels per image pixel in the PNG/GIF (28 px images are tiny). */
@@ -95,7 +99,16 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
     max: 2 ** 31 - 1,
     help: 'noise stream of the first image, to split a large set over runs (default 0)',
   },
-  '--out': { key: 'out', kind: 'string', help: 'PNG grid to write (default samples.png)' },
+  '--from-png': {
+    key: 'fromPng',
+    kind: 'string',
+    help: 'settings from the recipe inside a PNG this app or CLI wrote (model, labels, sampler, steps, eta, guidance, seed, first index, n, strength); flags given with it override them',
+  },
+  '--out': {
+    key: 'out',
+    kind: 'string',
+    help: 'PNG grid to write, with the recipe of the run inside (default samples.png)',
+  },
   '--gif': {
     key: 'gif',
     kind: 'optional-string',
@@ -171,6 +184,7 @@ function parseValue(name: string, flag: Flag, raw: string): string | number {
 
 export function parseArgs(argv: readonly string[]): GenerateOptions {
   const opts: Record<string, unknown> = { ...DEFAULTS, labels: [] };
+  const given = new Set<keyof GenerateOptions>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -180,6 +194,7 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
       const what = arg.startsWith('-') ? `unknown flag ${name}` : `unexpected argument "${arg}"`;
       throw new CliError(`${what}; valid flags: ${Object.keys(FLAGS).join(', ')}`);
     }
+    given.add(flag.key);
     if (flag.kind === 'flag') {
       opts[flag.key] = true;
       continue;
@@ -212,6 +227,7 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
   }
   const parsed = opts as unknown as GenerateOptions;
   if (parsed.gif === '') parsed.gif = parsed.out.replace(/\.png$/i, '') + '.gif';
+  if (parsed.fromPng !== undefined) parsed.given = [...given];
   return parsed;
 }
 

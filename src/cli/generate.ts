@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
 import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
+import { recipeFor, requestFromRecipe, type Recipe } from '../core/recipe.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
+import { addRecipe, MAX_PNG_BYTES, readRecipe } from '../media/png-text.ts';
 import { gridSize, tileGrid } from '../media/tile.ts';
 import { messageOf } from '../runtime/errors.ts';
 import { Generator, type GenerationRequest } from '../runtime/generator.ts';
@@ -24,7 +26,7 @@ import { checkDeclaredSizes, parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
 import { checkRequest, MAX_FRAMES } from '../runtime/request.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
-import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
+import { CliError, DEFAULTS, parseArgs, usage, type GenerateOptions } from './args.ts';
 import { encodePng, pngToImage } from './images.ts';
 import { progressBar } from './progress.ts';
 
@@ -91,6 +93,48 @@ function checkOutputs(opts: GenerateOptions): void {
   });
 }
 
+/** The recipe inside the PNG given to --from-png; a CliError that says why when there is none. */
+function recipeOfPng(path: string): Recipe {
+  const file = readFile(path, '--from-png', MAX_PNG_BYTES);
+  try {
+    return readRecipe(file);
+  } catch (e) {
+    throw new CliError(`--from-png ${path}: ${printable(messageOf(e))}`);
+  }
+}
+
+/** The options with the recipe's settings, except those given as flags (`opts.given`). */
+function withRecipe(opts: GenerateOptions, recipe: Recipe): GenerateOptions {
+  const given = new Set(opts.given ?? []);
+  const fromRecipe: Partial<GenerateOptions> = {
+    model: recipe.model.id,
+    n: recipe.count ?? 1,
+    steps: recipe.steps,
+    sampler: recipe.sampler,
+    eta: recipe.eta ?? DEFAULTS.eta,
+    guidance: recipe.guidance,
+    seed: recipe.seed,
+    firstIndex: recipe.index,
+    strength: recipe.strength ?? DEFAULTS.strength,
+  };
+  const out: Record<string, unknown> = { ...opts };
+  for (const [key, value] of Object.entries(fromRecipe))
+    if (!given.has(key as keyof GenerateOptions)) out[key] = value;
+  if (recipe.strength !== undefined && opts.init === undefined)
+    throw new CliError(
+      `--from-png ${opts.fromPng}: made by img2img (strength ${recipe.strength}) from an image the recipe does not hold; give that image with --init`,
+    );
+  return out as unknown as GenerateOptions;
+}
+
+/** The recipe's model is this one: same sha256, unless --model chose it. */
+function checkRecipeModel(opts: GenerateOptions, recipe: Recipe, manifest: ModelManifest): void {
+  if (opts.given?.includes('model') || manifest.file.sha256 === recipe.model.sha256) return;
+  throw new CliError(
+    `--from-png ${opts.fromPng}: model ${printable(manifest.id)} here has sha256 ${manifest.file.sha256 || '(none declared)'}, but the recipe was made with ${recipe.model.sha256 || '(none declared)'}, so the pixels would differ; add --model ${printable(manifest.id)} to run it anyway`,
+  );
+}
+
 export interface CliRun {
   out: string;
   gif?: string;
@@ -99,13 +143,23 @@ export interface CliRun {
 }
 
 export async function run(opts: GenerateOptions, log = progressBar()): Promise<CliRun> {
+  const recipe = opts.fromPng === undefined ? undefined : recipeOfPng(opts.fromPng);
+  if (recipe) opts = withRecipe(opts, recipe);
   const dir = modelDir(opts.model);
   const manifestText = new TextDecoder().decode(
     readFile(join(dir, 'model.json'), '--model', LIMITS.manifestBytes),
   );
   const manifest = parseManifest(manifestText);
   checkDeclaredSizes(manifest);
-  const labels = choiceFromPairs(manifest.conditioning, []);
+  if (recipe) checkRecipeModel(opts, recipe, manifest);
+  let labels = choiceFromPairs(manifest.conditioning, []);
+  if (recipe) {
+    try {
+      labels = [...requestFromRecipe(recipe, manifest.conditioning).labels];
+    } catch (e) {
+      throw new CliError(`--from-png ${opts.fromPng}: ${printable(messageOf(e))}`);
+    }
+  }
   for (const pair of opts.labels) {
     try {
       const one = choiceFromPairs(manifest.conditioning, [pair]);
@@ -182,10 +236,14 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
     });
     log.done();
     const cols = Math.ceil(Math.sqrt(opts.n));
-    writeFileSync(
-      opts.out,
-      encodePng(tileGrid(result.images, opts.n, width, height, cols, opts.scale)),
-    );
+    const { id, file, conditioning } = manifest;
+    // The first image's recipe plus the run's count: --from-png makes the whole grid again.
+    const made = {
+      ...recipeFor(request, 0, { id, sha256: file.sha256, conditioning }, backend, new Date()),
+      count: opts.n,
+    };
+    const grid = encodePng(tileGrid(result.images, opts.n, width, height, cols, opts.scale));
+    writeFileSync(opts.out, addRecipe(grid, made, conditioning));
     log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
     const done: CliRun = { out: opts.out, backend };
     if (opts.npy !== undefined) {

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliError, DEFAULTS, parseArgs } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/generate.ts';
 import { encodePng, pngToImage } from '../../src/cli/images.ts';
+import { recipeJson, type Recipe } from '../../src/core/recipe.ts';
+import { addTextChunks, readRecipe } from '../../src/media/png-text.ts';
 import { tileGrid } from '../../src/media/tile.ts';
 import type { ProgressBar } from '../../src/cli/progress.ts';
 import { rejection } from '../support/rejection.ts';
@@ -249,6 +251,146 @@ describe('generate run: text from a model file', () => {
     );
     expect(log.lines[0]).toMatch(/1 × \?\[2J\?\[31mSneaker/);
     expect(log.lines.join('\n')).not.toContain('\u001b');
+  });
+});
+
+describe('generate --from-png: the recipe inside the PNG', () => {
+  const grid = join(tmp, 'recipe-grid.png');
+  const made = (): Recipe => readRecipe(readFileSync(grid));
+  const pixels = (path: string) => PNG.sync.read(readFileSync(path));
+
+  it('parses --from-png and remembers which flags were given, to override the recipe', () => {
+    expect(parseArgs(['--from-png', 'a.png', '--n=2', '--class', 'bag'])).toMatchObject({
+      fromPng: 'a.png',
+      given: ['fromPng', 'n', 'labels'],
+    });
+    expect(parseArgs(['--n', '2'])).not.toHaveProperty('given');
+  });
+
+  it("every PNG it writes carries its first image's recipe and the run's count", async () => {
+    const argv = '--class bag --n 3 --steps 3 --sampler ddim --eta 0.5 --seed 11 --first-index 5';
+    await run(parseArgs([...argv.split(' '), '--out', grid]), recorder());
+    expect(made()).toMatchObject({
+      format: 'diffuse-recipe',
+      version: 1,
+      model: { id: 'fashion-28', sha256: expect.stringMatching(/^774404c8dc10/) },
+      labels: { class: 'bag' },
+      sampler: 'ddim',
+      steps: 3,
+      eta: 0.5,
+      guidance: 3,
+      seed: 11,
+      index: 5,
+      count: 3,
+      backend: expect.stringMatching(/WASM, 1 thread/),
+    });
+  });
+
+  it('regenerates the same pixels from that PNG alone', async () => {
+    const again = join(tmp, 'recipe-again.png');
+    const log = recorder();
+    await run(parseArgs(['--from-png', grid, '--out', again]), log);
+    expect(log.lines[0]).toMatch(/^fashion-28: 3 × Bag, ddim, 3 steps, guidance 3, seed 11/);
+    const [a, b] = [pixels(grid), pixels(again)];
+    expect([b.width, b.height]).toEqual([a.width, a.height]);
+    expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
+    expect({ ...readRecipe(readFileSync(again)), createdAt: 0 }).toEqual({
+      ...made(),
+      createdAt: 0,
+    });
+  });
+
+  it('flags given with it override the recipe: --n 1 makes the first image alone, the same pixels', async () => {
+    const one = join(tmp, 'recipe-one.png');
+    await run(parseArgs(['--from-png', grid, '--n', '1', '--out', one]), recorder());
+    const [a, b] = [pixels(grid), pixels(one)];
+    const tile = Array.from({ length: b.height }, (_, y) =>
+      Buffer.from(a.data.subarray(y * a.width * 4, (y * a.width + b.width) * 4)),
+    );
+    expect(Buffer.from(b.data).equals(Buffer.concat(tile))).toBe(true);
+    expect(readRecipe(readFileSync(one))).toMatchObject({ index: 5, count: 1, seed: 11 });
+
+    const other = join(tmp, 'recipe-other.png');
+    await run(
+      parseArgs([
+        '--from-png',
+        grid,
+        '--seed',
+        '12',
+        '--steps',
+        '1',
+        '--class',
+        'dress',
+        '--out',
+        other,
+      ]),
+      recorder(),
+    );
+    expect(readRecipe(readFileSync(other))).toMatchObject({
+      labels: { class: 'dress' },
+      seed: 12,
+      steps: 1,
+      sampler: 'ddim',
+      eta: 0.5,
+      index: 5,
+      count: 3,
+    });
+  });
+
+  function pngWith(name: string, text: Record<string, string>): string {
+    const path = join(tmp, name);
+    const white = new Uint8ClampedArray(28 * 28 * 4).fill(255);
+    writeFileSync(path, addTextChunks(encodePng(tileGrid(white, 1, 28, 28, 1, 1)), text));
+    return path;
+  }
+  const withRecipe = (patch: Partial<Recipe>): Record<string, string> => ({
+    'diffuse-recipe': recipeJson({ ...made(), ...patch }),
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    [
+      'a PNG without a recipe',
+      () => pngWith('plain.png', {}),
+      /^--from-png .*plain\.png: This PNG carries no Diffuse recipe$/,
+    ],
+    [
+      'a damaged recipe',
+      () =>
+        pngWith('damaged.png', { 'diffuse-recipe': '{"format": "diffuse-recipe", "version": 7}' }),
+      /^--from-png .*damaged\.png: The PNG's recipe is damaged: unknown version 7; this version of Diffuse reads version 1$/,
+    ],
+    [
+      'a model whose sha256 differs',
+      () =>
+        pngWith(
+          'other-model.png',
+          withRecipe({ model: { id: 'fashion-28', sha256: '0'.repeat(64) } }),
+        ),
+      /^--from-png .*: model fashion-28 here has sha256 774404c8.*, but the recipe was made with 0{64}, so the pixels would differ; add --model fashion-28 to run it anyway$/,
+    ],
+    [
+      'a label the model does not have',
+      () => pngWith('boots.png', withRecipe({ labels: { class: 'boots' } })),
+      /^--from-png .*: the recipe's class "boots" is not one of this model's: t-shirt-top, .*, ankle-boot$/,
+    ],
+    [
+      'an img2img recipe without --init',
+      () => pngWith('img2img.png', withRecipe({ strength: 0.6 })),
+      /^--from-png .*: made by img2img \(strength 0\.6\) from an image the recipe does not hold; give that image with --init$/,
+    ],
+    [
+      'a file that is not there',
+      () => join(tmp, 'nowhere.png'),
+      /^--from-png: cannot read .*nowhere\.png/,
+    ],
+  ])('%s fails before generating, saying why', async (_what, path, message) => {
+    const log = recorder();
+    const e = await rejection(
+      run(parseArgs(['--from-png', path(), '--out', join(tmp, 'x.png')]), log),
+      CliError,
+    );
+    expect(e.message).toMatch(message);
+    expect(log.steps).toEqual([]);
   });
 });
 
