@@ -7,8 +7,9 @@
  *
  * The libraries trust the file: png-chunks-extract allocates whatever length
  * a chunk declares. So the chunk list is walked first (signature, each
- * declared length within the bytes left, an IEND), and a file over
- * MAX_PNG_BYTES is refused before any of it is read.
+ * declared length within the bytes left, an IEND), and a file to read over
+ * MAX_PNG_BYTES is refused before any of it is read. Writing has no size
+ * limit: its PNG is the app's own, and a run's grid must not be lost.
  */
 import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
@@ -23,7 +24,7 @@ import {
   type Recipe,
 } from '../core/recipe.ts';
 
-/** The largest PNG read or rewritten here (a phone photo is well under it). */
+/** The largest PNG whose text is read here (a phone photo is well under it). */
 export const MAX_PNG_BYTES = 64 * 2 ** 20;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -44,8 +45,8 @@ const notPng = (why: string): PngTextError =>
   new PngTextError('not-png', `This file is not a readable PNG: ${why}`);
 
 /** The chunk structure is sound, so the libraries never allocate past the file: throws PngTextError 'not-png'. */
-function checkStructure(png: Uint8Array): void {
-  if (png.length > MAX_PNG_BYTES)
+function checkStructure(png: Uint8Array, limit: number): void {
+  if (png.length > limit)
     throw notPng(`it is ${png.length} bytes, more than the ${MAX_PNG_BYTES} read here`);
   if (png.length < SIGNATURE.length || SIGNATURE.some((b, i) => png[i] !== b))
     throw notPng('it does not start with the PNG signature');
@@ -66,8 +67,8 @@ function checkStructure(png: Uint8Array): void {
   }
 }
 
-function chunksOf(png: Uint8Array): { name: string; data: Uint8Array }[] {
-  checkStructure(png);
+function chunksOf(png: Uint8Array, limit = MAX_PNG_BYTES): { name: string; data: Uint8Array }[] {
+  checkStructure(png, limit);
   try {
     return extractChunks(png);
   } catch (e) {
@@ -104,7 +105,7 @@ export function addTextChunks(
   png: Uint8Array,
   entries: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const chunks = chunksOf(png).filter(
+  const chunks = chunksOf(png, Infinity).filter(
     (c) => c.name !== 'tEXt' || !Object.hasOwn(entries, keywordOf(c.data)),
   );
   const added = Object.entries(entries).map(([keyword, text]) => {
