@@ -30,7 +30,17 @@ export type ModelSource =
   | { kind: 'url'; /** folder holding model.json and the file it names, e.g. 'models/fashion-28/' */ baseUrl: string }
   | { kind: 'files'; manifestText: string; onnx: ArrayBuffer };
 
+/** A .zip model package read in a worker (runtime/model-zip.ts): its manifest text and .onnx bytes. */
+export interface ZipContents {
+  manifestText: string;
+  onnx: ArrayBuffer;
+  /** Entries present but never read. */
+  skipped: string[];
+}
+
 export interface GeneratorApi {
+  /** Reads a .zip model package off the main thread, checking declared sizes before inflating anything. */
+  readZip(data: ArrayBuffer, name: string): Promise<ZipContents>;
   loadModel(source: ModelSource, backend: BackendChoice): Promise<LoadedModel>;
   /** The import check: package, file and a trial CPU session, leaving the loaded model alone. */
   checkPackage(source: ModelSource): Promise<CheckedPackage>;

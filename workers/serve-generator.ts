@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { detectCapabilities } from '../src/runtime/backends.ts';
 import { Generator, type GenerationProgress } from '../src/runtime/generator.ts';
+import { readModelZip } from '../src/runtime/model-zip.ts';
 import type { EngineLoader } from '../src/runtime/ort.ts';
 import { loadSamplingKernels } from '../src/runtime/sampling.ts';
 import { installErrorTransfer } from './errors.ts';
@@ -23,6 +24,13 @@ export function serveGenerator(engines: (threads: number) => EngineLoader): void
     kernels: loadSamplingKernels,
   });
   const api: GeneratorApi = {
+    async readZip(data, name) {
+      const pkg = await readModelZip(new Uint8Array(data), name);
+      // A copy of exactly the .onnx bytes, handed over (transferred), not the whole inflate buffer.
+      const whole = pkg.onnx.byteOffset === 0 && pkg.onnx.byteLength === pkg.onnx.buffer.byteLength;
+      const onnx = (whole ? pkg.onnx.buffer : pkg.onnx.slice().buffer) as ArrayBuffer;
+      return Comlink.transfer({ manifestText: pkg.manifestText, onnx, skipped: pkg.skipped }, [onnx]);
+    },
     loadModel: (source, backend) => generator.loadModel(source, backend),
     checkPackage: (source) => generator.checkPackage(source),
     async generate(request, onProgress) {

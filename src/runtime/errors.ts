@@ -18,6 +18,8 @@ export type RuntimeErrorCode =
   | 'run-failed'
   /** The model returned NaN or ±Inf (core's ModelOutputError). */
   | 'model-output'
+  /** A .zip model package that cannot be read, or holds the wrong entries (model-zip.ts). */
+  | 'zip-invalid'
   /** A request or file needs more memory than the limits allow (core/limits.ts). */
   | 'too-large';
 

@@ -11,6 +11,13 @@ export interface ModelEntry {
   id: string;
   name: string;
   origin: 'built-in' | 'imported';
+  /**
+   * Which weights: the .onnx file's SHA-256 (an import adds its import time,
+   * and one stored before hashes were kept has only that). Part of the
+   * generator's load key, so a model re-imported under the same id is
+   * loaded, not the old one.
+   */
+  version: string;
   bytes: number;
   manifest: ModelManifest;
   source(): Promise<ModelSource>;
@@ -42,6 +49,7 @@ async function builtIn(): Promise<{ entries: ModelEntry[]; defaultId: string }> 
         id,
         name: manifest.name,
         origin: 'built-in',
+        version: manifest.file.sha256 || `bytes:${manifest.file.bytes}`,
         bytes: manifest.file.bytes,
         manifest,
         source: () => Promise.resolve({ kind: 'url', baseUrl }),
@@ -63,6 +71,8 @@ async function imported(): Promise<ModelEntry[]> {
         id: m.id,
         name: manifest.name,
         origin: 'imported',
+        // The import time too: a re-import of the same weights with another model.json reloads as well.
+        version: `${m.sha256 ?? 'unhashed'}@${m.importedAt}`,
         bytes: m.bytes,
         manifest,
         source: async () => ({ kind: 'files', manifestText: m.manifestText, onnx: await store.readOnnx(m.id) }),

@@ -14,6 +14,7 @@ import type {
   LoadedModel,
   CheckedPackage,
   ModelSource,
+  ZipContents,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
 
@@ -35,6 +36,18 @@ export function describeBackend(b: BackendReport): string {
   return `${simd} × ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 }
 
+/**
+ * What the worker holds, as a key: the model's origin and id, the version of
+ * its weights (the .onnx file's SHA-256) and the backend. Re-importing other
+ * weights under the same id changes the key, so the next run reloads.
+ */
+export function loadKey(
+  model: Pick<ModelEntry, 'origin' | 'id' | 'version'>,
+  backend: BackendChoice,
+): string {
+  return `${model.origin}:${model.id}:${model.version}:${backend}`;
+}
+
 export class Generator {
   private handle = spawn();
   private loadedKey: string | undefined;
@@ -45,12 +58,12 @@ export class Generator {
 
   /** Whether the worker holds `model` on `backend` now. */
   holds(model: ModelEntry, backend: BackendChoice): boolean {
-    return this.loadedKey === `${model.origin}:${model.id}:${backend}` && this.info !== undefined;
+    return this.loadedKey === loadKey(model, backend) && this.info !== undefined;
   }
 
   /** Loads `model` on `backend` unless the worker already holds, or is loading, exactly that. */
   ensure(model: ModelEntry, backend: BackendChoice): Promise<LoadedModel> {
-    const key = `${model.origin}:${model.id}:${backend}`;
+    const key = loadKey(model, backend);
     if (this.loadedKey === key && this.info) return Promise.resolve(this.info);
     if (this.loadedKey === key && this.loading) return this.loading;
     this.loadedKey = key;
@@ -95,6 +108,17 @@ export async function checkPackage(source: ModelSource): Promise<CheckedPackage>
   const { worker, api } = spawn();
   try {
     return await api.checkPackage(source);
+  } finally {
+    api[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+/** Reads a .zip model package in a throwaway worker (see runtime/model-zip.ts); the page never inflates it. */
+export async function readZip(data: ArrayBuffer, name: string): Promise<ZipContents> {
+  const { worker, api } = spawn();
+  try {
+    return await api.readZip(Comlink.transfer(data, [data]), name);
   } finally {
     api[Comlink.releaseProxy]();
     worker.terminate();

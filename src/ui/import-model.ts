@@ -1,12 +1,18 @@
 /**
  * Importing a model from the device: a .onnx plus its model.json, or one .zip
- * holding both. The checks are the generator worker's own (manifest, file
- * size and hash, a trial session); each names what is wrong and what to do,
- * and nothing is stored unless every check passes.
+ * holding both. Sizes are checked before anything is read (core/limits.ts); a
+ * .zip is read in a worker that checks each entry's declared size before
+ * inflating it (runtime/model-zip.ts). The checks are then the generator
+ * worker's own (manifest, file size and hash, a trial session); each names
+ * what is wrong and what to do, and nothing is stored unless every check
+ * passes. An import under an id already on the device asks first: replace
+ * it, keep both (the new one under a free id such as "<id>-2"), or cancel.
  */
+import { checkFileBytes, LIMITS } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
-import { catalog } from './catalog.ts';
-import { checkPackage } from './generator.ts';
+import { catalog, type ModelEntry } from './catalog.ts';
+import { h } from './dom.ts';
+import { checkPackage, readZip } from './generator.ts';
 import { modelStore } from './model-store.ts';
 
 export class ImportError extends Error {
@@ -18,35 +24,29 @@ interface Picked {
   onnx: ArrayBuffer;
 }
 
-/** fflate loads only when a .zip is imported; its async unzip inflates off the main thread. */
-async function unzipAsync(data: Uint8Array): Promise<Record<string, Uint8Array>> {
-  const { unzip } = await import('fflate');
-  return new Promise((resolve, reject) => unzip(data, (err, files) => (err ? reject(err) : resolve(files))));
-}
-
 const isJson = (name: string) => name.toLowerCase().endsWith('.json');
 const isOnnx = (name: string) => name.toLowerCase().endsWith('.onnx');
-const base = (name: string) => name.split('/').pop() ?? name;
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Refuses a file over `limit` bytes before it is read. */
+function checkSize(file: File, limit: number): void {
+  try {
+    checkFileBytes(file.name, file.size, limit);
+  } catch (e) {
+    throw new ImportError(`${messageOf(e)} Nothing was changed.`);
+  }
+}
 
 async function pick(files: File[]): Promise<Picked> {
-  if (files.length === 1 && files[0]?.name.toLowerCase().endsWith('.zip')) {
-    let entries: Record<string, Uint8Array>;
+  const zip = files.length === 1 && files[0]?.name.toLowerCase().endsWith('.zip') ? files[0] : undefined;
+  if (zip) {
+    checkSize(zip, LIMITS.zipBytes);
     try {
-      entries = await unzipAsync(new Uint8Array(await files[0].arrayBuffer()));
+      const { manifestText, onnx } = await readZip(await zip.arrayBuffer(), zip.name);
+      return { manifestText, onnx };
     } catch (e) {
-      throw new ImportError(`${files[0].name} is not a readable .zip (${e instanceof Error ? e.message : String(e)}). Zip model.json and model.onnx again and retry.`);
+      throw new ImportError(`This model cannot be imported: ${messageOf(e)}`);
     }
-    const names = Object.keys(entries).filter((n) => !n.endsWith('/') && !base(n).startsWith('.'));
-    const json = names.filter(isJson);
-    const onnx = names.filter(isOnnx);
-    const manifestName = json.find((n) => base(n) === 'model.json') ?? (json.length === 1 ? json[0] : undefined);
-    if (!manifestName) throw new ImportError(`${files[0].name} holds no model.json. Put model.json next to the .onnx file in the zip.`);
-    if (onnx.length !== 1) throw new ImportError(`${files[0].name} must hold exactly one .onnx file; it holds ${onnx.length}.`);
-    const bytes = entries[onnx[0] ?? ''] ?? new Uint8Array();
-    return {
-      manifestText: new TextDecoder().decode(entries[manifestName]),
-      onnx: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    };
   }
   const json = files.filter((f) => isJson(f.name));
   const onnx = files.filter((f) => isOnnx(f.name));
@@ -55,26 +55,112 @@ async function pick(files: File[]): Promise<Picked> {
       `Choose two files, model.json and its .onnx (or one .zip holding both); you chose ${files.map((f) => f.name).join(', ') || 'nothing'}.`,
     );
   }
+  checkSize(json[0]!, LIMITS.manifestBytes);
+  checkSize(onnx[0]!, LIMITS.modelFileBytes);
   return { manifestText: await json[0]!.text(), onnx: await onnx[0]!.arrayBuffer() };
 }
 
-/** Checks (in the worker, once) and stores an import. Throws ImportError with a user-facing message. */
-export async function importModel(files: File[], onStage: (text: string) => void): Promise<ModelManifest> {
+/** An import whose id is already on the device. */
+export interface Clash {
+  existing: ModelEntry;
+  incoming: ModelManifest;
+  /** The id "keep both" would give the new model. */
+  freeId: string;
+}
+
+export type ClashChoice = 'replace' | 'keep-both' | 'cancel';
+
+/** `id` if free, else the first of id-2, id-3, … that no model on the device uses. */
+export function freeId(id: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(id)) return id;
+  for (let k = 2; ; k++) if (!taken.has(`${id}-${k}`)) return `${id}-${k}`;
+}
+
+/** model.json text with another id (and the name marked), for "keep both". */
+export function renamed(manifestText: string, id: string, suffix: string): string {
+  const json = JSON.parse(manifestText) as Record<string, unknown>;
+  json.id = id;
+  if (typeof json.name === 'string') json.name = `${json.name} (${suffix})`;
+  return JSON.stringify(json, null, 2);
+}
+
+/** Asks in a modal dialog; a built-in model can only be kept beside, never replaced. */
+export function askClash(clash: Clash): Promise<ClashChoice> {
+  const builtIn = clash.existing.origin === 'built-in';
+  return new Promise((resolve) => {
+    const choose = (choice: ClashChoice) => () => {
+      dialog.close();
+      dialog.remove();
+      resolve(choice);
+    };
+    const dialog = h(
+      'dialog',
+      { class: 'viewer', 'aria-labelledby': 'clash-title', 'data-testid': 'import-clash', oncancel: choose('cancel') },
+      h(
+        'div',
+        { class: 'viewer-body' },
+        h('h2', { id: 'clash-title' }, `“${clash.incoming.id}” is already on this device`),
+        h(
+          'p',
+          {},
+          builtIn
+            ? `The built-in model “${clash.existing.name}” uses this id. Import the new one as “${clash.freeId}” beside it?`
+            : `“${clash.existing.name}” has this id. Replace it with “${clash.incoming.name}”, or keep both (the new one as “${clash.freeId}”)?`,
+        ),
+        h(
+          'div',
+          { class: 'button-row' },
+          builtIn
+            ? null
+            : h('button', { type: 'button', class: 'button', 'data-testid': 'clash-replace', onclick: choose('replace') }, 'Replace'),
+          h('button', { type: 'button', class: 'button primary', 'data-testid': 'clash-keep-both', onclick: choose('keep-both') }, `Keep both`),
+          h('button', { type: 'button', class: 'button', 'data-testid': 'clash-cancel', onclick: choose('cancel') }, 'Cancel'),
+        ),
+      ),
+    );
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/**
+ * Checks (in the worker, once) and stores an import; returns the manifest as
+ * stored (its id changed when the person chose to keep both). Throws
+ * ImportError with a user-facing message, also when the person cancels.
+ */
+export async function importModel(
+  files: File[],
+  onStage: (text: string) => void,
+  decide: (clash: Clash) => Promise<ClashChoice> = askClash,
+): Promise<ModelManifest> {
   onStage('Reading files…');
   const picked = await pick(files);
   onStage('Checking the model…');
   let manifest: ModelManifest;
+  let sha256: string;
   try {
-    ({ manifest } = await checkPackage({ kind: 'files', manifestText: picked.manifestText, onnx: picked.onnx.slice(0) }));
+    ({ manifest, sha256 } = await checkPackage({ kind: 'files', manifestText: picked.manifestText, onnx: picked.onnx.slice(0) }));
   } catch (e) {
-    throw new ImportError(`This model cannot be imported: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ImportError(`This model cannot be imported: ${messageOf(e)}`);
   }
-  const clash = catalog().models.find((m) => m.id === manifest.id);
-  if (clash?.origin === 'built-in') {
-    throw new ImportError(`A built-in model already uses the id “${manifest.id}”. Change "id" in model.json and import again.`);
+  let manifestText = picked.manifestText;
+  const existing = catalog().models.find((m) => m.id === manifest.id);
+  if (existing) {
+    const taken = new Set(catalog().models.map((m) => m.id));
+    const clash: Clash = { existing, incoming: manifest, freeId: freeId(manifest.id, taken) };
+    const choice = await decide(clash);
+    if (choice === 'cancel' || (choice === 'replace' && existing.origin === 'built-in'))
+      throw new ImportError(`Import cancelled: “${manifest.id}” is already on this device. Nothing was changed.`);
+    if (choice === 'keep-both') {
+      manifestText = renamed(manifestText, clash.freeId, clash.freeId.slice(manifest.id.length + 1));
+      manifest = { ...manifest, id: clash.freeId, name: (JSON.parse(manifestText) as { name: string }).name };
+    }
   }
   onStage('Saving on this device…');
   const store = await modelStore();
-  await store.put({ id: manifest.id, manifestText: picked.manifestText, bytes: picked.onnx.byteLength, importedAt: Date.now() }, picked.onnx);
+  await store.put(
+    { id: manifest.id, manifestText, bytes: picked.onnx.byteLength, importedAt: Date.now(), sha256 },
+    picked.onnx,
+  );
   return manifest;
 }

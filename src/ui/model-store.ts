@@ -9,6 +9,8 @@ export interface StoredModel {
   manifestText: string;
   bytes: number;
   importedAt: number;
+  /** SHA-256 of the .onnx file (absent in imports stored before it was kept). */
+  sha256?: string;
 }
 
 export interface ModelStore {

@@ -22,8 +22,35 @@ const file = (name: string, buffer: Buffer): Upload => ({
   buffer,
 });
 
-async function importFiles(page: Page, files: Upload[]): Promise<{ error: string; status: string }> {
+/** Checksum of the first result cell's pixels. */
+function firstCellSum(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('.cell canvas');
+    const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+    let sum = 0;
+    for (let i = 0; i < d.length; i++) sum = (sum * 31 + (d[i] ?? 0)) % 1_000_000_007;
+    return sum;
+  });
+}
+
+/** The same ONNX with a 64 KiB block in the middle of its weights zeroed: other weights, same graph. */
+function otherWeights(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  out.fill(0, (out.length >> 1) & ~3, ((out.length >> 1) & ~3) + 65536);
+  return out;
+}
+
+/** Picks files; when `clash` is given, answers the "already on this device" dialog with it. */
+async function importFiles(
+  page: Page,
+  files: Upload[],
+  clash?: 'replace' | 'keep-both' | 'cancel',
+): Promise<{ error: string; status: string }> {
   await page.getByTestId('import-input').setInputFiles(files);
+  if (clash) {
+    await page.getByTestId('import-clash').waitFor({ timeout: 120_000 });
+    await page.getByTestId(`clash-${clash}`).click();
+  }
   await page.waitForFunction(
     () => {
       const err = document.querySelector<HTMLElement>('[data-testid="import-error"]');
@@ -72,9 +99,9 @@ describe('importing a model', () => {
     ]);
     expect(r.error).toMatch(/This model cannot be imported: onnxruntime could not load model\.onnx .*export it again/);
 
-    // 4. An id that a built-in model uses; not a zip at all; a wrong pair of files.
-    r = await importFiles(page, [file('model.json', Buffer.from(manifestText)), file('model.onnx', onnx)]);
-    expect(r.error).toMatch(/A built-in model already uses the id “fashion-28”. Change "id"/);
+    // 4. An id that a built-in model uses (asked first; cancelled); not a zip at all; a wrong pair of files.
+    r = await importFiles(page, [file('model.json', Buffer.from(manifestText)), file('model.onnx', onnx)], 'cancel');
+    expect(r.error).toBe('Import cancelled: “fashion-28” is already on this device. Nothing was changed.');
     r = await importFiles(page, [file('model.zip', Buffer.from('this is not a zip'))]);
     expect(r.error).toMatch(/is not a readable \.zip/);
     r = await importFiles(page, [file('model.onnx', onnx)]);
@@ -106,6 +133,29 @@ describe('importing a model', () => {
     await page.waitForSelector('[data-testid="backend-status"][data-backend]');
     await smallRun(page, 3, 1);
     expect(await generate(page)).toMatch(/^Done: 1 image/);
+    const before = await firstCellSum(page);
+
+    // Re-importing other weights under the same id asks first; "Replace" makes the open tab run the new weights.
+    const other = otherWeights(onnx);
+    const replaced = { ...base, id: 'fashion-copy', name: 'Fashion copy', file: { ...base.file, sha256: createHash('sha256').update(other).digest('hex') } };
+    await page.getByTestId('tab-models').click();
+    r = await importFiles(page, [file('model.json', json(replaced)), file('model.onnx', other)], 'replace');
+    expect(r.error).toBe('');
+    expect(await models.count()).toBe(2);
+    await page.getByTestId('tab-generate').click();
+    await page.waitForSelector('[data-testid="backend-status"][data-backend]');
+    await smallRun(page, 3, 1);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+    expect(await firstCellSum(page)).not.toBe(before);
+
+    // "Keep both" imports it beside, as fashion-copy-2.
+    await page.getByTestId('tab-models').click();
+    r = await importFiles(page, [file('model.json', json(replaced)), file('model.onnx', other)], 'keep-both');
+    expect(r.status).toContain('Imported “Fashion copy (2)”');
+    expect(await models.count()).toBe(3);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Remove Fashion copy (2)' }).click();
+    await expect.poll(() => models.count()).toBe(2);
 
     // Remove it.
     await page.getByTestId('tab-models').click();
