@@ -21,7 +21,7 @@ LICENSE = ("Weights: MIT, trained on Fashion-MNIST (MIT, Zalando Research). "
            "Code: MIT.")
 # Apache-2.0 and CC-BY-4.0 both ask for attribution, and CC-BY for the licence of the derived
 # weights to be stated, so the emoji manifest names every source.
-EMOJI_LICENSE = "Weights: CC-BY-4.0, trained on images rendered from {sources} Code: MIT."
+EMOJI_LICENSE = "Weights: CC-BY-4.0, trained on emoji pictures. {sources} Code: MIT."
 
 
 def image_shape(args):
