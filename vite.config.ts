@@ -1,5 +1,6 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CSP_HEADER, CSP_META } from './src/sw/csp.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 // On static hosting that cannot set headers, the service worker (src/sw/sw.ts) adds them.
@@ -8,12 +9,26 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The built index.html carries the Content-Security-Policy (src/sw/csp.ts) as
+ * its first <meta>, so it holds before the service worker serves it as a
+ * header too. Not in dev: Vite's dev server injects styles and scripts inline.
+ */
+const cspMeta: Plugin = {
+  name: 'csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' },
+  ],
+};
+
 export default defineConfig({
   server: { headers: isolation },
-  preview: { port: 4173, strictPort: true, headers: isolation },
+  preview: { port: 4173, strictPort: true, headers: { ...isolation, 'Content-Security-Policy': CSP_HEADER } },
   worker: { format: 'es' },
   build: { target: 'es2022' },
   plugins: [
+    cspMeta,
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

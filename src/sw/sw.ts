@@ -13,6 +13,7 @@ import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-pre
 import type { PrecacheEntry } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
+import { CSP_HEADER } from './csp.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
@@ -20,9 +21,11 @@ const ISOLATION: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // The page's and the workers' policy (src/sw/csp.ts); frame-ancestors only works as a header.
+  'Content-Security-Policy': CSP_HEADER,
 };
 
-/** A copy of `response` with the isolation headers set (opaque responses pass unchanged). */
+/** A copy of `response` with the isolation and CSP headers set (opaque responses pass unchanged). */
 export function withIsolation(response: Response): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
   const headers = new Headers(response.headers);

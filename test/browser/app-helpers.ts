@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from './helpers.ts';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
@@ -63,7 +63,35 @@ export async function serveApp(dir = DIST): Promise<AppServer> {
   };
 }
 
-export type AppBrowser = LaunchedBrowser;
+export type AppBrowser = LaunchedBrowser & {
+  /** Content-Security-Policy violations seen so far (useApp fails the test that caused any). */
+  cspViolations: string[];
+};
+
+/**
+ * Records every Content-Security-Policy violation: the page's
+ * securitypolicyviolation events (reported through a binding, so they
+ * survive reloads) and the CSP issues Chromium raises for the page and its
+ * workers (DevTools' Audits domain).
+ */
+async function recordCspViolations(browser: LaunchedBrowser): Promise<string[]> {
+  const violations: string[] = [];
+  await browser.context.exposeBinding('__cspViolation', (_source, text: string) => void violations.push(text));
+  await browser.context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __cspViolation(t: string): void }).__cspViolation;
+      report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  const cdp = await browser.context.newCDPSession(browser.page);
+  cdp.on('Audits.issueAdded', ({ issue }) => {
+    if (issue.code !== 'ContentSecurityPolicyIssue') return;
+    const d = issue.details.contentSecurityPolicyIssueDetails;
+    violations.push(`${d?.violatedDirective ?? '?'} blocked ${d?.blockedURL ?? '(inline)'} (${d?.contentSecurityPolicyViolationType ?? ''})`);
+  });
+  await cdp.send('Audits.enable');
+  return violations;
+}
 
 export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> {
   const browser = await launchBrowser({
@@ -97,7 +125,7 @@ export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> 
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  return browser;
+  return Object.assign(browser, { cspViolations: await recordCspViolations(browser) });
 }
 
 export interface AppSession {
@@ -116,6 +144,11 @@ export function useApp(opts: { webgpu: boolean }): AppSession {
   beforeAll(async () => {
     server = await serveApp();
     browser = await launchApp(opts);
+  });
+  // The app's CSP (src/sw/csp.ts) must hold everywhere: any violation fails the test that caused it.
+  afterEach(() => {
+    const seen = browser?.cspViolations.splice(0) ?? [];
+    expect(seen, 'Content-Security-Policy violations').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,10 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Page } from 'playwright-core';
+import { CSP_HEADER, CSP_META } from '../../src/sw/csp.ts';
 import { DIST, foreignRequests, generate, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
 const onnx = readFileSync(join(DIST, 'models/fashion-28/model.onnx'));
+/** A foreign image the page asks for, to see the CSP block it. */
+const PROBE = 'http://127.0.0.2:9/x.png';
 const json = (m: unknown) => Buffer.from(JSON.stringify(m, null, 2));
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
@@ -76,6 +79,27 @@ describe('importing a model', () => {
     await page.getByTestId('tab-models').click();
     const models = page.getByTestId('model-list').locator('li');
     expect(await models.count()).toBe(1);
+
+    // The CSP holds: the page carries it as a <meta>, the service worker as a header, and eval is refused.
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(CSP_META);
+    expect(await page.evaluate(async () => (await fetch('./')).headers.get('content-security-policy'))).toBe(CSP_HEADER);
+    // Code the page runs cannot add a script, evaluate a string or load a foreign image.
+    expect(
+      await page.evaluate(async (probe) => {
+        const w = window as unknown as Record<string, unknown>;
+        const s = document.createElement('script');
+        s.src = 'data:text/javascript,window.__injected=1';
+        document.head.append(s);
+        setTimeout('window.__evaluated = 1', 0);
+        document.body.append(Object.assign(new Image(), { src: probe }));
+        await new Promise((ok) => setTimeout(ok, 300));
+        return [w.__injected ?? 'blocked', w.__evaluated ?? 'blocked'];
+      }, PROBE),
+    ).toEqual(['blocked', 'blocked']);
+    await expect.poll(() => app.browser.cspViolations.length).toBeGreaterThanOrEqual(3);
+    const seen = app.browser.cspViolations.splice(0).join('\n');
+    expect(seen).toMatch(/script-src.*data/);
+    expect(seen).toMatch(/img-src.*127\.0\.0\.2/);
 
     const base = JSON.parse(manifestText) as Record<string, unknown> & { file: Record<string, unknown> };
     const garbage = Buffer.alloc(4096, 7);
@@ -146,7 +170,8 @@ describe('importing a model', () => {
     await page.waitForSelector('[data-testid="backend-status"][data-backend]');
     await smallRun(page, 3, 1);
     expect(await generate(page)).toMatch(/^Done: 1 image/);
-    expect(await firstCellSum(page)).not.toBe(before);
+    // (The progress line may still read "Done" from the last run: wait for the new picture.)
+    await expect.poll(() => firstCellSum(page), { timeout: 120_000 }).not.toBe(before);
 
     // "Keep both" imports it beside, as fashion-copy-2.
     await page.getByTestId('tab-models').click();
@@ -164,6 +189,7 @@ describe('importing a model', () => {
     await expect.poll(() => models.count()).toBe(1);
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
 
-    expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
+    // The probe image above is the one foreign URL asked for (and the CSP blocked it).
+    expect(foreignRequests(app.browser.requests.filter((u) => u !== PROBE), app.server.origin)).toEqual([]);
   }, 600_000);
 });
