@@ -70,7 +70,9 @@ export class Generator {
     this.info = undefined;
     const load = this.tail.then(async () => {
       const info = await this.handle.api.loadModel(transferable(await model.source()), backend);
-      if (this.loadedKey === key) this.info = info;
+      // Only the last load asked for is what the worker holds once the queue drains:
+      // after A, B, A again, the first A must not count as held while B is still to load.
+      if (this.loading === load) this.info = info;
       return info;
     });
     this.tail = load.catch(() => undefined);

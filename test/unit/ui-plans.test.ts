@@ -9,14 +9,15 @@ import { DEFAULTS } from '../../src/ui/settings.ts';
 const manifest = validateManifest(
   JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
 );
-const model: ModelEntry = {
+const model = {
   id: manifest.id,
   name: manifest.name,
   origin: 'built-in',
+  version: 'test',
   bytes: 0,
   manifest,
   source: () => Promise.resolve({ kind: 'url', baseUrl: 'models/fashion-28/' }),
-};
+} as ModelEntry;
 
 describe('run plans', () => {
   it('a seed plan asks for the chosen labels, guidance and count, with η only for a sampler that uses it', () => {
