@@ -112,11 +112,11 @@ export class AppState {
     this.emit('load', { state: 'loading', model });
     try {
       const loaded = await this.generator.ensure(model, this.backend());
-      if (this.model() !== model) return;
+      if (this.model()?.id !== model.id) return;
       this.emit('load', { state: 'ready', model });
       if (!this.busy) this.emit('backend', { info: loaded.backend });
     } catch (e) {
-      if (this.model() === model)
+      if (this.model()?.id === model.id)
         this.emit('load', {
           state: 'failed',
           model,

@@ -14,7 +14,6 @@ export interface SamplePicker {
   buttons: HTMLElement[];
   /** Fetches the sample list (once), then picks sample `file` (or the first). */
   pick(file: string): Promise<void>;
-  markChecked(file: string | null): void;
 }
 
 export function createSamplePicker(on: {
@@ -109,5 +108,5 @@ export function createSamplePicker(on: {
     if (wanted) await pickSample(wanted);
   }
 
-  return { picker, buttons: [fromDevice, fileInput], pick, markChecked };
+  return { picker, buttons: [fromDevice, fileInput], pick };
 }
