@@ -71,8 +71,9 @@ export type AppBrowser = LaunchedBrowser & {
 /**
  * Records every Content-Security-Policy violation: the page's
  * securitypolicyviolation events (reported through a binding, so they
- * survive reloads) and the CSP issues Chromium raises for the page and its
- * workers (DevTools' Audits domain).
+ * survive reloads), and the workers' (a listener added to each worker as it
+ * starts reports through the worker's console). A DevTools session of our
+ * own would see more, but it breaks Playwright's offline emulation.
  */
 async function recordCspViolations(browser: LaunchedBrowser): Promise<string[]> {
   const violations: string[] = [];
@@ -83,13 +84,21 @@ async function recordCspViolations(browser: LaunchedBrowser): Promise<string[]> 
       report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
     });
   });
-  const cdp = await browser.context.newCDPSession(browser.page);
-  cdp.on('Audits.issueAdded', ({ issue }) => {
-    if (issue.code !== 'ContentSecurityPolicyIssue') return;
-    const d = issue.details.contentSecurityPolicyIssueDetails;
-    violations.push(`${d?.violatedDirective ?? '?'} blocked ${d?.blockedURL ?? '(inline)'} (${d?.contentSecurityPolicyViolationType ?? ''})`);
-  });
-  await cdp.send('Audits.enable');
+  const watchWorkers = (page: Page) =>
+    page.on('worker', (worker) => {
+      worker.on('console', (m) => {
+        if (m.text().startsWith('CSP violation in worker:')) violations.push(m.text());
+      });
+      void worker
+        .evaluate(() =>
+          self.addEventListener('securitypolicyviolation', (e) =>
+            console.error(`CSP violation in worker: ${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
+          ),
+        )
+        .catch(() => undefined);
+    });
+  browser.context.pages().forEach(watchWorkers);
+  browser.context.on('page', watchWorkers);
   return violations;
 }
 
