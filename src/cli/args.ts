@@ -162,6 +162,9 @@ export const DEFAULTS: Readonly<GenerateOptions> = Object.freeze({
 });
 
 function parseValue(name: string, flag: Flag, raw: string): string | number {
+  // An empty path or id would only fail after the sampling work (e.g. writing to "").
+  if (flag.kind === 'string' && raw.trim() === '')
+    throw new CliError(`${name} needs a non-empty value (${flag.help})`);
   if (flag.valid && !flag.valid.includes(raw)) {
     throw new CliError(`${name} must be one of ${flag.valid.join(', ')} (got "${raw}")`);
   }
