@@ -67,29 +67,28 @@ export function describeLabels(m: ModelManifest, choice: readonly (number | null
 /**
  * What a switch from model `prev` to `next` does to the stored choice: labels
  * carry over by group name and id where `next` has them and reset to "any",
- * with a note saying so, where it does not; guidance becomes `next`'s
- * default. Without `prev` (the app starting) guidance is kept and the
- * stored ids are only checked.
+ * with a note saying so, where it does not. Guidance becomes `next`'s default
+ * unless it was already set for `next` (`guidanceFor`): so a model is never
+ * run at another model's guidance, and the user's own choice for this model
+ * survives a reload. Without `prev` (the app starting) the stored ids are
+ * only checked, with no note.
  */
 export function modelSwitch(
   prev: ModelManifest | undefined,
   next: ModelManifest,
-  current: { labels: StoredLabels; guidance: number },
-): { labels: Record<string, string>; guidance: number; note: string } {
+  current: { labels: StoredLabels; guidance: number; guidanceFor: string },
+): { labels: Record<string, string>; guidance: number; guidanceFor: string; note: string } {
+  const guidance =
+    current.guidanceFor === next.id
+      ? current.guidance
+      : (defaultGuidance(next) ?? current.guidance);
+  const kept = { guidance, guidanceFor: next.id };
   if (!prev || prev.id === next.id) {
-    return {
-      labels: storedOf(next, choiceOf(next, current.labels)),
-      guidance: current.guidance,
-      note: '',
-    };
+    return { labels: storedOf(next, choiceOf(next, current.labels)), ...kept, note: '' };
   }
   const carried = carryChoice(prev.conditioning, choiceOf(prev, current.labels), next.conditioning);
   const note = carried.dropped.length
     ? `${next.name} has no ${carried.dropped.join(' or ')}: reset to Any.`
     : '';
-  return {
-    labels: storedOf(next, carried.choice),
-    guidance: defaultGuidance(next) ?? current.guidance,
-    note,
-  };
+  return { labels: storedOf(next, carried.choice), ...kept, note };
 }

@@ -21,6 +21,8 @@ export interface Settings {
   sampler: SamplerName;
   eta: number;
   guidance: number;
+  /** The model `guidance` belongs to; another model starts at its own default. */
+  guidanceFor: string;
   count: number;
   backend: BackendChoice;
   theme: ThemeChoice;
@@ -53,6 +55,7 @@ export const DEFAULTS: Settings = {
   sampler: REQUEST_SPEC.sampler.default,
   eta: REQUEST_SPEC.eta.default,
   guidance: REQUEST_SPEC.guidance.default,
+  guidanceFor: '',
   count: REQUEST_SPEC.count.default,
   backend: 'auto',
   theme: 'system',
@@ -94,6 +97,7 @@ export function sanitize(raw: unknown): Settings {
     sampler: sampler(r.sampler),
     eta: fieldOrDefault('eta', r.eta),
     guidance: fieldOrDefault('guidance', r.guidance),
+    guidanceFor: typeof r.guidanceFor === 'string' ? r.guidanceFor : d.guidanceFor,
     count: fieldOrDefault('count', r.count),
     backend:
       oneOf(

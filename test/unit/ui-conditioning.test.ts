@@ -53,20 +53,38 @@ describe('switching models', () => {
   const other = variant(1);
 
   it('keeps a label the next model has by name, at its own index, and takes its guidance', () => {
-    const r = modelSwitch(fashion, other, { labels: { class: 'trouser' }, guidance: 3 });
-    expect(r).toEqual({ labels: { class: 'trouser' }, guidance: 1, note: '' });
+    const current = { labels: { class: 'trouser' }, guidance: 3, guidanceFor: fashion.id };
+    const r = modelSwitch(fashion, other, current);
+    expect(r).toEqual({
+      labels: { class: 'trouser' },
+      guidance: 1,
+      guidanceFor: 'variant',
+      note: '',
+    });
     expect(choiceOf(other, r.labels)).toEqual([3]);
   });
 
   it('resets a label the next model lacks to "any" and says so', () => {
-    const r = modelSwitch(fashion, other, { labels: { class: 'sneaker' }, guidance: 3 });
+    const current = { labels: { class: 'sneaker' }, guidance: 3, guidanceFor: fashion.id };
+    const r = modelSwitch(fashion, other, current);
     expect(r.labels).toEqual({});
     expect(r.note).toBe('Variant has no Class "sneaker": reset to Any.');
   });
 
-  it('keeps guidance and says nothing when the app starts (no previous model)', () => {
-    const r = modelSwitch(undefined, other, { labels: { class: 'sneaker' }, guidance: 2.5 });
-    expect(r).toEqual({ labels: {}, guidance: 2.5, note: '' });
+  it('at start keeps the guidance set for this model, else takes its default; no note', () => {
+    const mine = { labels: { class: 'sneaker' }, guidance: 2.5, guidanceFor: 'variant' };
+    expect(modelSwitch(undefined, other, mine)).toEqual({
+      labels: {},
+      guidance: 2.5,
+      guidanceFor: 'variant',
+      note: '',
+    });
+    // Guidance stored for another model (or by a version that did not record it) is not this model's.
+    const stale = { ...mine, guidanceFor: '' };
+    expect(modelSwitch(undefined, other, stale)).toMatchObject({
+      guidance: 1,
+      guidanceFor: 'variant',
+    });
   });
 });
 

@@ -125,7 +125,12 @@ export function createGenerateScreen(): HTMLElement {
       const sw = modelSwitch(model?.manifest, next.manifest, settings.get());
       model = next;
       note = sw.note;
-      settings.set({ modelId: next.id, labels: sw.labels, guidance: sw.guidance });
+      settings.set({
+        modelId: next.id,
+        labels: sw.labels,
+        guidance: sw.guidance,
+        guidanceFor: sw.guidanceFor,
+      });
     }
     model = next;
     controls.syncModel(catalog().models, next, note);
