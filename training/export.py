@@ -111,7 +111,8 @@ def main(argv=None):
     p.add_argument("--out", required=True, help="folder for model.onnx and model.json")
     p.add_argument("--id", default="fashion-28")
     p.add_argument("--name", default="Fashion (28×28, 10 classes)")
-    p.add_argument("--guidance", type=float, default=3.0, help="defaultGuidance in the manifest")
+    p.add_argument("--guidance", type=float, default=1.5,
+                   help="defaultGuidance in the manifest (1.5 measured best for fashion-28, training/RESULTS.md)")
     p.add_argument("--data", default=emoji_data.DEFAULT_DIR,
                    help="emoji checkpoints: the dataset folder whose index.json names the labels")
     p.add_argument("--smoke", action="store_true", help="export a tiny untrained model (tests)")

@@ -5,6 +5,7 @@
  * throws a ManifestError naming the field, what it must be, and what it was.
  */
 import { slug, type Conditioning, type LabelGroup } from './conditioning.ts';
+import { REQUEST_SPEC } from './request-spec.ts';
 import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types.ts';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
@@ -208,7 +209,7 @@ function validateConditioning(root: Json): Conditioning {
   if (kind === 'none') return { kind };
   const defaultGuidance =
     c.defaultGuidance === undefined
-      ? 1
+      ? REQUEST_SPEC.guidance.default
       : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
   if (defaultGuidance < 0) fail('conditioning.defaultGuidance', 'a number ≥ 0', defaultGuidance);
   if (kind === 'class') {

@@ -85,12 +85,12 @@ describe('switching models', () => {
 
     await page.getByTestId('tab-generate').click();
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Bag' });
-    expect(await guidance(page)).toBe('3');
-    // The imported model asks for guidance 1; it must not run at the previous model's 3.
+    expect(await guidance(page)).toBe('1.5');
+    // The imported model asks for guidance 1; it must not run at the previous model's 1.5.
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
     expect(await guidance(page)).toBe('1');
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
-    expect(await guidance(page)).toBe('3');
+    expect(await guidance(page)).toBe('1.5');
   }, 300_000);
 
   it('keeps the class by name or resets it visibly', async () => {
@@ -108,10 +108,10 @@ describe('switching models', () => {
       /^seed \d+, Trouser · made with Fashion reordered$/,
     );
 
-    // Back on the built-in model: Trouser again, guidance 3. Sneaker is not in the variant: reset, and said so.
+    // Back on the built-in model: Trouser again, guidance 1.5. Sneaker is not in the variant: reset, and said so.
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
     expect(await selectedText(page, 'Class')).toBe('Trouser');
-    expect(await guidance(page)).toBe('3');
+    expect(await guidance(page)).toBe('1.5');
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Sneaker' });
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
     expect(await selectedText(page, 'Class')).toBe('Any class');

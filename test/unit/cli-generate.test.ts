@@ -119,7 +119,7 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
       backend: expect.stringMatching(/onnxruntime-web .*WASM, 1 thread/),
     });
     expect(log.steps).toEqual(['1/3', '2/3', '3/3']);
-    expect(log.lines[0]).toMatch(/fashion-28: 3 × Sneaker, dpmpp-2m, 3 steps, guidance 3, seed 42/);
+    expect(log.lines[0]).toMatch(/fashion-28: 3 × Sneaker, dpmpp-2m, 3 steps, guidance 1.5, seed 42/);
     const png = PNG.sync.read(readFileSync(out));
     // 2 columns × 2 rows of 28×2 px with a 2 px gutter.
     expect([png.width, png.height]).toEqual([2 * 56 + 2, 2 * 56 + 2]);
@@ -278,7 +278,7 @@ describe('generate --from-png: the recipe inside the PNG', () => {
       sampler: 'ddim',
       steps: 3,
       eta: 0.5,
-      guidance: 3,
+      guidance: 1.5,
       seed: 11,
       index: 5,
       count: 3,
@@ -290,7 +290,7 @@ describe('generate --from-png: the recipe inside the PNG', () => {
     const again = join(tmp, 'recipe-again.png');
     const log = recorder();
     await run(parseArgs(['--from-png', grid, '--out', again]), log);
-    expect(log.lines[0]).toMatch(/^fashion-28: 3 × Bag, ddim, 3 steps, guidance 3, seed 11/);
+    expect(log.lines[0]).toMatch(/^fashion-28: 3 × Bag, ddim, 3 steps, guidance 1.5, seed 11/);
     const [a, b] = [pixels(grid), pixels(again)];
     expect([b.width, b.height]).toEqual([a.width, a.height]);
     expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);

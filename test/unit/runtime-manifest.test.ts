@@ -36,7 +36,7 @@ describe('validateManifest', () => {
     expect(m.id).toBe('fashion-28');
     expect(m.image).toEqual({ channels: 1, height: 28, width: 28, range: [-1, 1] });
     // The one-class form becomes one label group with a [batch] label tensor.
-    expect(m.conditioning).toMatchObject({ kind: 'labels', defaultGuidance: 3, tensorRank: 1 });
+    expect(m.conditioning).toMatchObject({ kind: 'labels', defaultGuidance: 1.5, tensorRank: 1 });
     expect(labelGroups(m.conditioning)[0]).toMatchObject({
       name: 'class',
       nullLabel: 10,
