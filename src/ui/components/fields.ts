@@ -1,10 +1,13 @@
 /** Labelled form controls. Every control has a visible <label>; ranges show their value. */
+import type { IntField, NumberField } from '../../core/request-spec.ts';
 import { h, nextId } from '../dom.ts';
 
 export interface RangeField {
   root: HTMLElement;
   input: HTMLInputElement;
   set(value: number): void;
+  /** Replaces the hint's text (when the field was made with one). */
+  hint(text: string): void;
 }
 
 export function rangeField(o: {
@@ -52,13 +55,35 @@ export function rangeField(o: {
       output.textContent = fmt(v);
       input.setAttribute('aria-valuetext', fmt(v));
     },
+    hint: (text) => hint && (hint.textContent = text),
   };
+}
+
+/** A slider with the label, bounds and step of a request field (src/core/request-spec.ts). */
+export function specRange(
+  spec: IntField | NumberField,
+  value: number,
+  onInput: (v: number) => void,
+  o: { hint?: string; format?: (v: number) => string } = {},
+): RangeField {
+  const step = spec.kind === 'number' ? spec.step : 1;
+  return rangeField({
+    label: spec.label,
+    min: spec.min,
+    max: spec.max,
+    step,
+    value,
+    onInput,
+    ...o,
+  });
 }
 
 export interface SelectField {
   root: HTMLElement;
   select: HTMLSelectElement;
   setOptions(options: { value: string; label: string }[], value: string): void;
+  /** Replaces the hint's text (when the field was made with one). */
+  hint(text: string): void;
 }
 
 export function selectField(o: {
@@ -77,5 +102,5 @@ export function selectField(o: {
   setOptions(o.options, o.value);
   const hint = o.hint ? h('small', { class: 'hint' }, o.hint) : null;
   const root = h('div', { class: 'field' }, h('label', { for: id }, o.label), select, hint);
-  return { root, select, setOptions };
+  return { root, select, setOptions, hint: (text) => hint && (hint.textContent = text) };
 }

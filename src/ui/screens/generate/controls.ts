@@ -3,10 +3,10 @@
  * and guidance. Plain fields write straight to the settings store; the model
  * and the labels go through the controller, which carries labels over.
  */
-import { REQUEST_SPEC, type IntField, type NumberField } from '../../../core/request-spec.ts';
+import { REQUEST_SPEC } from '../../../core/request-spec.ts';
 import { samplerSpec } from '../../../core/samplers.ts';
 import type { ModelEntry } from '../../catalog.ts';
-import { rangeField, selectField, type RangeField } from '../../components/fields.ts';
+import { selectField, specRange } from '../../components/fields.ts';
 import { seedField } from '../../components/seed-field.ts';
 import { h } from '../../dom.ts';
 import { SAMPLER_OPTIONS, settings, type Settings } from '../../settings.ts';
@@ -16,24 +16,9 @@ const GUIDANCE_HINT = '0 ignores the labels, 1 follows them, higher follows them
 const GUIDANCE_OFF_HINT =
   'Off while every label is “Any”: there is nothing to guide towards. Pick a label to use it.';
 
-/** A slider with the label, bounds and step of a request field. */
-function specRange(
-  spec: IntField | NumberField,
-  value: number,
-  onInput: (v: number) => void,
-  o: { hint?: string; format?: (v: number) => string } = {},
-): RangeField {
-  const step = spec.kind === 'number' ? spec.step : 1;
-  return rangeField({
-    label: spec.label,
-    min: spec.min,
-    max: spec.max,
-    step,
-    value,
-    onInput,
-    ...o,
-  });
-}
+/** The sampler's hint: the steps the quality gate recommends for it. */
+const samplerHint = (name: Settings['sampler']) =>
+  `Recommended: about ${samplerSpec(name).recommendedSteps} steps.`;
 
 export interface ControlsView {
   root: HTMLElement;
@@ -73,9 +58,10 @@ export function createControls(on: {
     label: REQUEST_SPEC.sampler.label,
     options: SAMPLER_OPTIONS,
     value: s.sampler,
+    hint: samplerHint(s.sampler),
     onChange: (v) => {
       settings.set({ sampler: SAMPLER_OPTIONS.find((x) => x.value === v)?.value });
-      syncEta();
+      syncSampler();
     },
   });
   const format = (v: number) => v.toFixed(1);
@@ -89,15 +75,17 @@ export function createControls(on: {
     (v) => settings.set({ guidance: v }),
     { format, hint: GUIDANCE_HINT },
   );
-  const syncEta = () => (eta.root.hidden = !samplerSpec(settings.get().sampler).usesEta);
-  syncEta();
-  const guidanceHint = guidance.root.querySelector('.hint');
+  function syncSampler(): void {
+    eta.root.hidden = !samplerSpec(settings.get().sampler).usesEta;
+    sampler.hint(samplerHint(settings.get().sampler));
+  }
+  syncSampler();
 
   function syncGuidance(): void {
     const off = Object.keys(settings.get().labels).length === 0;
     guidance.input.disabled = off;
     guidance.root.classList.toggle('disabled', off);
-    if (guidanceHint) guidanceHint.textContent = off ? GUIDANCE_OFF_HINT : GUIDANCE_HINT;
+    guidance.hint(off ? GUIDANCE_OFF_HINT : GUIDANCE_HINT);
   }
 
   const root = h(
