@@ -62,11 +62,26 @@ describe('readModelZip', () => {
     expect(e.message).toBe('model.onnx in pkg.zip is 3 GiB; the limit is 512 MiB.');
   });
 
+  it('an entry holding more than it declares is stopped at its declared size', async () => {
+    const json = JSON.parse(manifestText) as { file: Record<string, unknown> };
+    json.file = { path: 'model.onnx' };
+    const liar = buildZip([
+      entry('model.json', JSON.stringify(json)),
+      { name: 'model.onnx', stored: deflateRawSync(new Uint8Array(32 * 2 ** 20)), originalSize: 1000 },
+    ]);
+    const started = performance.now();
+    const e = await refused(liar);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(e.message).toBe(
+      'pkg.zip could not be inflated at model.onnx (it holds more than the 1000 bytes it declares). Zip model.json and model.onnx again.',
+    );
+  });
+
   it('never inflates entries it does not read, however large they say they are', async () => {
     const zip = buildZip([
       entry('model.json', manifestText),
       entry('model.onnx', onnx),
-      { name: 'extra.bin', stored: new Uint8Array(10), originalSize: 4 * GiB - 1 },
+      { name: 'extra.bin', stored: new Uint8Array(10), originalSize: 4 * GiB - 2 },
     ]);
     expect((await readModelZip(zip, 'pkg.zip')).skipped).toEqual(['extra.bin']);
   });
