@@ -13,6 +13,7 @@ import type {
 } from '../../workers/protocol.ts';
 import type { RunPlan } from './plans.ts';
 import { findModel, type ModelEntry } from './catalog.ts';
+import { RuntimeError } from '../runtime/errors.ts';
 import { abortError } from './errors.ts';
 import { Generator } from './generator.ts';
 import { interpolationNoise } from './kernels.ts';
@@ -73,7 +74,6 @@ export class AppState {
   private readonly generator = new Generator();
   /** The running plan; one at a time, since the generator worker holds one session. */
   active: RunPlan | undefined;
-  lastRun: Run | undefined;
   private handlers: { [K in keyof Events]: Set<Handler<K>> } = {
     run: new Set(),
     busy: new Set(),
@@ -135,11 +135,10 @@ export class AppState {
     signal?: AbortSignal,
     onProgress?: (p: RunProgress) => void,
   ): Promise<Run> {
-    if (this.active)
-      throw Object.assign(
-        new Error(`The ${this.active.from} run is still going; wait for it to finish.`),
-        { code: 'busy' },
-      );
+    if (this.active) {
+      const message = `The ${this.active.from} run is still going; wait for it to finish.`;
+      throw new RuntimeError('busy', message);
+    }
     if (signal?.aborted) throw abortError();
     this.active = plan;
     this.emit('busy', plan);
@@ -166,7 +165,6 @@ export class AppState {
       });
       this.emit('backend', { info: result.backend, msPerStep: result.msPerStep });
       const run: Run = { plan, request, result, model: plan.model, caption: plan.caption };
-      this.lastRun = run;
       this.emit('run', run);
       return run;
     } finally {
