@@ -159,3 +159,13 @@ describe('declared image sizes', () => {
     expect(() => pngToImage(pngHeader(4097, 4097), 1, 28, 28)).toThrow(LimitError);
   });
 });
+
+describe('the app check before createImageBitmap', () => {
+  it('refuses a picture whose header declares more than the limit, and passes an ordinary one', async () => {
+    const { checkImageBlob } = await import('../../src/ui/image-limits.ts');
+    await expect(checkImageBlob(new Blob([pngHeader(20000, 20000) as Uint8Array<ArrayBuffer>]), 'photo.png')).rejects.toThrow(
+      'photo.png is 20000×20000 (400.0 M pixels); the limit is 16.8 M pixels (4096×4096). Scale it down first.',
+    );
+    await expect(checkImageBlob(new Blob([pngHeader(4000, 3000) as Uint8Array<ArrayBuffer>]), 'photo.png')).resolves.toBeUndefined();
+  });
+});
