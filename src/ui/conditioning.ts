@@ -8,7 +8,11 @@
 import { carryChoice, isGuided, labelGroups, type LabelGroup } from '../core/conditioning.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 
-/** Group name → chosen label id. A group not in the map is "any". */
+/**
+ * Group name → chosen label id, or '' for "any". A group not in the map
+ * takes its manifest default (LabelGroup.default), so a model's pre-selected
+ * label shows until the user picks otherwise.
+ */
 export type StoredLabels = Readonly<Record<string, string>>;
 
 export function groupsOf(m: ModelManifest): readonly LabelGroup[] {
@@ -24,12 +28,13 @@ export function defaultGuidance(m: ModelManifest): number | undefined {
 export function choiceOf(m: ModelManifest, stored: StoredLabels): (number | null)[] {
   return groupsOf(m).map((g) => {
     const id = stored[g.name];
-    const i = id === undefined ? -1 : g.ids.indexOf(id);
+    if (id === undefined) return g.default;
+    const i = g.ids.indexOf(id);
     return i >= 0 ? i : null;
   });
 }
 
-/** The stored form of a choice: the picked groups' ids by group name. */
+/** The stored form of a choice: every group's id by group name, '' for "any". */
 export function storedOf(
   m: ModelManifest,
   choice: readonly (number | null)[],
@@ -37,8 +42,7 @@ export function storedOf(
   const out: Record<string, string> = {};
   groupsOf(m).forEach((g, k) => {
     const i = choice[k];
-    const id = i === null || i === undefined ? undefined : g.ids[i];
-    if (id !== undefined) out[g.name] = id;
+    out[g.name] = i === null || i === undefined ? '' : (g.ids[i] ?? '');
   });
   return out;
 }
@@ -86,9 +90,19 @@ export function modelSwitch(
   if (!prev || prev.id === next.id) {
     return { labels: storedOf(next, choiceOf(next, current.labels)), ...kept, note: '' };
   }
-  const carried = carryChoice(prev.conditioning, choiceOf(prev, current.labels), next.conditioning);
-  const note = carried.dropped.length
-    ? `${next.name} has no ${carried.dropped.join(' or ')}: reset to Any.`
-    : '';
-  return { labels: storedOf(next, carried.choice), ...kept, note };
+  const before = choiceOf(prev, current.labels);
+  const carried = carryChoice(prev.conditioning, before, next.conditioning).choice;
+  const prevGroups = groupsOf(prev);
+  const lost: string[] = [];
+  const choice = groupsOf(next).map((g, k) => {
+    const p = prevGroups.findIndex((x) => x.name === g.name);
+    // A group the previous model did not have starts at its own default.
+    if (p < 0) return g.default;
+    const was = before[p];
+    if (was !== null && was !== undefined && carried[k] === null)
+      lost.push(`${g.title.toLowerCase()} “${prevGroups[p]?.titles[was] ?? was}”`);
+    return carried[k] ?? null;
+  });
+  const note = lost.length ? `${next.name} has no ${lost.join(' or ')}: reset to Any.` : '';
+  return { labels: storedOf(next, choice), ...kept, note };
 }

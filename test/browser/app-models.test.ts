@@ -116,7 +116,7 @@ describe('switching models', () => {
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
     expect(await selectedText(page, 'Class')).toBe('Any class');
     expect(await note(page).textContent()).toMatch(
-      /Fashion reordered has no Class "sneaker": reset to Any\./,
+      /Fashion reordered has no class “Sneaker”: reset to Any\./,
     );
     // With every label on Any, guidance is off and says why.
     expect(await page.getByLabel('Guidance', { exact: true }).isDisabled()).toBe(true);

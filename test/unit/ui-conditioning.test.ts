@@ -38,7 +38,7 @@ describe('label choices', () => {
     expect(choiceOf(fashion, {})).toEqual([null]);
     expect(choiceOf(fashion, { class: 'no-such-label', other: 'x' })).toEqual([null]);
     expect(storedOf(fashion, [7])).toEqual({ class: 'sneaker' });
-    expect(storedOf(fashion, [null])).toEqual({});
+    expect(storedOf(fashion, [null])).toEqual({ class: '' });
     expect(describeLabels(fashion, [1])).toBe('Trouser');
     expect(describeLabels(fashion, [null])).toBe('any class');
   });
@@ -67,14 +67,14 @@ describe('switching models', () => {
   it('resets a label the next model lacks to "any" and says so', () => {
     const current = { labels: { class: 'sneaker' }, guidance: 3, guidanceFor: fashion.id };
     const r = modelSwitch(fashion, other, current);
-    expect(r.labels).toEqual({});
-    expect(r.note).toBe('Variant has no Class "sneaker": reset to Any.');
+    expect(r.labels).toEqual({ class: '' });
+    expect(r.note).toBe('Variant has no class “Sneaker”: reset to Any.');
   });
 
   it('at start keeps the guidance set for this model, else takes its default; no note', () => {
     const mine = { labels: { class: 'sneaker' }, guidance: 2.5, guidanceFor: 'variant' };
     expect(modelSwitch(undefined, other, mine)).toEqual({
-      labels: {},
+      labels: { class: '' },
       guidance: 2.5,
       guidanceFor: 'variant',
       note: '',
@@ -101,5 +101,55 @@ describe('errors', () => {
     expect(errorKind(Object.assign(new Error('x'), { code: 'aborted' }))).toBe('cancelled');
     expect(errorKind(busy)).toBe('busy');
     expect(errorKind(new Error('Generation cancelled by a cancel'))).toBe('failed');
+  });
+});
+
+describe('label groups', () => {
+  /** Two groups, as training/export.py writes them for emoji-32; "style" pre-selects Noto. */
+  const emoji = validateManifest({
+    ...shipped,
+    id: 'emoji',
+    name: 'Emoji',
+    image: { channels: 3, height: 32, width: 32, range: [-1, 1] },
+    conditioning: {
+      kind: 'groups',
+      groups: [
+        { name: 'category', title: 'Category', labels: ['smileys', 'animals'], nullLabel: 2 },
+        {
+          name: 'style',
+          title: 'Style',
+          labels: ['noto', 'fluent'],
+          nullLabel: 2,
+          default: 'noto',
+        },
+      ],
+      defaultGuidance: 1.5,
+    },
+  });
+
+  it('start at each group’s default until the user picks, and keep an explicit "any"', () => {
+    expect(choiceOf(emoji, {})).toEqual([null, 0]);
+    expect(choiceOf(emoji, { style: '' })).toEqual([null, null]);
+    expect(choiceOf(emoji, { category: 'animals', style: 'fluent' })).toEqual([1, 1]);
+    expect(describeLabels(emoji, [1, 0])).toBe('animals, noto');
+    expect(describeLabels(emoji, [null, null])).toBe('any labels');
+  });
+
+  it('a switch keeps shared groups by name and starts new ones at their default', () => {
+    const r = modelSwitch(fashion, emoji, {
+      labels: { class: 'bag' },
+      guidance: 3,
+      guidanceFor: fashion.id,
+    });
+    expect(r.labels).toEqual({ category: '', style: 'noto' });
+    expect(r.guidance).toBe(1.5);
+    // The class group is gone altogether: nothing was reset, so nothing to say.
+    expect(r.note).toBe('');
+    const back = modelSwitch(emoji, fashion, {
+      labels: r.labels,
+      guidance: 1.5,
+      guidanceFor: 'emoji',
+    });
+    expect(back).toMatchObject({ labels: { class: '' }, note: '' });
   });
 });

@@ -5,9 +5,11 @@
  */
 import { REQUEST_SPEC } from '../../../core/request-spec.ts';
 import { samplerSpec } from '../../../core/samplers.ts';
+import { isGuided } from '../../../core/conditioning.ts';
 import type { ModelEntry } from '../../catalog.ts';
 import { selectField, specRange } from '../../components/fields.ts';
 import { seedField } from '../../components/seed-field.ts';
+import { choiceOf } from '../../conditioning.ts';
 import { h } from '../../dom.ts';
 import { SAMPLER_OPTIONS, settings, type Settings } from '../../settings.ts';
 import { createLabelPickers } from './labels.ts';
@@ -81,8 +83,9 @@ export function createControls(on: {
   }
   syncSampler();
 
+  let model: ModelEntry | undefined;
   function syncGuidance(): void {
-    const off = Object.keys(settings.get().labels).length === 0;
+    const off = !model || !isGuided(choiceOf(model.manifest, settings.get().labels));
     guidance.input.disabled = off;
     guidance.root.classList.toggle('disabled', off);
     guidance.hint(off ? GUIDANCE_OFF_HINT : GUIDANCE_HINT);
@@ -106,7 +109,8 @@ export function createControls(on: {
 
   return {
     root,
-    syncModel(models, model, note) {
+    syncModel(models, chosen, note) {
+      model = chosen;
       modelField.setOptions(
         models.map((m) => ({
           value: m.id,

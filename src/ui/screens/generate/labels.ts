@@ -47,8 +47,7 @@ export function createLabelPickers(
         ],
         value: i === null || i === undefined ? '' : (g.ids[i] ?? ''),
         onChange: (v) => {
-          if (v) choice[g.name] = v;
-          else delete choice[g.name];
+          choice[g.name] = v;
           noteEl.hidden = true;
           onChange({ ...choice });
         },
