@@ -49,14 +49,15 @@ class Judge(nn.Module):
 
 @torch.no_grad()
 def predict(model, x, batch=500):
-    """Returns (category logits, style logits, features) for images N×3×32×32 in [-1, 1]."""
+    """Returns (category logits, style logits, features), on the CPU, for images N×3×32×32 in [-1, 1]."""
     model.eval()
+    device = next(model.parameters()).device
     cat, sty, feats = [], [], []
     for i in range(0, x.shape[0], batch):
-        f = model.features(x[i:i + batch])
-        feats.append(f)
-        cat.append(model.category(f))
-        sty.append(model.style(f))
+        f = model.features(x[i:i + batch].to(device))
+        feats.append(f.cpu())
+        cat.append(model.category(f).cpu())
+        sty.append(model.style(f).cpu())
     return torch.cat(cat), torch.cat(sty), torch.cat(feats)
 
 
@@ -91,6 +92,7 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -100,7 +102,7 @@ def main(argv=None):
     xt, yt = emoji_data.load("test", a.data)
     x, xt = torch.from_numpy(emoji_data.to_model(x)), torch.from_numpy(emoji_data.to_model(xt))
     y, yt = torch.from_numpy(y), torch.from_numpy(yt)
-    model = Judge(len(index["categories"]), len(index["styles"]))
+    model = Judge(len(index["categories"]), len(index["styles"])).to(a.device)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=5e-4)
     per_epoch = x.shape[0] // a.batch
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=a.epochs * per_epoch)
@@ -110,8 +112,9 @@ def main(argv=None):
         perm = torch.randperm(x.shape[0], generator=gen)
         for i in range(per_epoch):
             idx = perm[i * a.batch:(i + 1) * a.batch]
-            cat, sty = model(augment(x[idx], gen))
-            loss = F.cross_entropy(cat, y[idx, 0]) + F.cross_entropy(sty, y[idx, 1])
+            cat, sty = model(augment(x[idx], gen).to(a.device))
+            yb = y[idx].to(a.device)
+            loss = F.cross_entropy(cat, yb[:, 0]) + F.cross_entropy(sty, yb[:, 1])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -127,10 +130,10 @@ def main(argv=None):
     per_cat = {c["id"]: float((cat_pred[yt[:, 0] == i] == i).float().mean())
                for i, c in enumerate(index["categories"])}
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    torch.save(model.state_dict(), a.out)
+    torch.save(model.cpu().state_dict(), a.out)
     report = {"held_out": {"category": acc_c, "style": acc_s, "n": int(xt.shape[0]), "category_by_class": per_cat},
               "train": {"category": train_c, "style": train_s, "n": int(x.shape[0])},
-              "epochs": a.epochs, "seconds": round(time.time() - t0)}
+              "epochs": a.epochs, "device": a.device, "seconds": round(time.time() - t0)}
     with open(os.path.splitext(a.out)[0] + ".json", "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report, indent=2))
