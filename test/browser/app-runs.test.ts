@@ -126,6 +126,40 @@ describe('runs belong to the screen that started them', () => {
     expect(await page.getByTestId('denoise-status').textContent()).toMatch(
       /^Denoised from t = 1000/,
     );
+  }, 300_000);
+
+  it('Explore’s own Cancel stops its run and keeps its last result', async () => {
+    const { page } = app.browser;
+    const denoised = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="denoised"]');
+        const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        return Array.from(d).join(',');
+      });
+    const before = await denoised();
+    expect(before).not.toBe('');
+    await page.getByTestId('tab-generate').click();
+    await page.getByLabel('Steps', { exact: true }).fill('400');
+    await page.getByTestId('tab-explore').click();
+    const denoise = page.getByTestId('denoise');
+    await denoise.click();
+    await page.waitForFunction(
+      () =>
+        Number(
+          /step (\d+)/.exec(
+            document.querySelector('[data-testid="denoise-status"]')?.textContent ?? '',
+          )?.[1] ?? 0,
+        ) >= 45,
+      undefined,
+      { timeout: 120_000, polling: 100 },
+    );
+    expect(await denoise.textContent()).toBe('Cancel');
+    await denoise.click();
+    await expect
+      .poll(() => page.getByTestId('denoise-status').textContent())
+      .toBe('Cancelled; the last result is shown.');
+    expect(await denoised()).toBe(before);
+    expect(await denoise.textContent()).toBe('Denoise from here');
 
     expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 300_000);

@@ -32,7 +32,6 @@ export function createExploreScreen(): HTMLElement {
   let noiseSeed = 1;
   let seq = 0;
   let own: AbortController | undefined;
-  let lastOut: { rgba: Uint8ClampedArray; w: number; h: number } | undefined;
 
   const shape = (): ImageShape | undefined => app.model()?.manifest.image;
   const T = () => app.model()?.manifest.schedule.trainSteps ?? 1000;
@@ -128,14 +127,13 @@ export function createExploreScreen(): HTMLElement {
     try {
       const run = await app.run(p, ctl.signal, (pr) => {
         reverse.status(`Denoising: step ${pr.step} of ${pr.of}`);
-        if (pr.previews) reverse.draw(pr.previews, pr.width, pr.height);
+        if (pr.previews) reverse.preview(pr.previews, pr.width, pr.height);
       });
       const r = run.result;
-      lastOut = { rgba: r.images.slice(0, r.width * r.height * 4), w: r.width, h: r.height };
-      reverse.draw(r.images, r.width, r.height);
+      reverse.show(r.images, r.width, r.height);
       reverse.status(`Denoised from t = ${t} in about ${steps} of ${p.request.steps} steps.`);
     } catch (e) {
-      if (lastOut) reverse.draw(lastOut.rgba, lastOut.w, lastOut.h);
+      reverse.restore();
       const kind = ctl.signal.aborted ? 'cancelled' : errorKind(e);
       reverse.status(
         kind === 'cancelled'

@@ -14,7 +14,12 @@ export interface ReverseView {
   root: HTMLElement;
   setHolder(holder: Holder): void;
   status(text: string): void;
-  draw(rgba: Uint8ClampedArray, w: number, ht: number): void;
+  /** Draws a preview of the run in progress; `restore` undoes it. */
+  preview(rgba: Uint8ClampedArray, w: number, ht: number): void;
+  /** Draws a finished result and keeps it. */
+  show(rgba: Uint8ClampedArray, w: number, ht: number): void;
+  /** Puts the last finished result back (after a cancel or a failure), or clears. */
+  restore(): void;
   film(run: Run): void;
 }
 
@@ -51,6 +56,7 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
     'Generate an image (or denoise from here) to see its reverse process, x_T → x₀.',
   );
   let holder: Holder = { kind: 'idle' };
+  let kept: { rgba: Uint8ClampedArray; w: number; ht: number } | undefined;
   const button = h(
     'button',
     {
@@ -89,7 +95,15 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
       else button.removeAttribute('aria-describedby');
     },
     status: (text) => (statusEl.textContent = text),
-    draw: (rgba, w, ht) => drawRGBA(out, imageAt(rgba, 0, w, ht), w, ht),
+    preview: (rgba, w, ht) => drawRGBA(out, imageAt(rgba, 0, w, ht), w, ht),
+    show(rgba, w, ht) {
+      kept = { rgba: imageAt(rgba, 0, w, ht).slice(), w, ht };
+      drawRGBA(out, kept.rgba, w, ht);
+    },
+    restore() {
+      if (kept) drawRGBA(out, kept.rgba, kept.w, kept.ht);
+      else out.getContext('2d')?.clearRect(0, 0, out.width, out.height);
+    },
     film(run) {
       const frames = run.result.frames;
       if (!frames?.length) return;
