@@ -17,5 +17,6 @@ export function errorKind(e: unknown): ErrorKind {
   return 'failed';
 }
 
+export { errorCode };
 export { messageOf } from '../runtime/errors.ts';
 export { abortError } from '../core/abort.ts';

@@ -79,6 +79,24 @@ describe('Diffusion explorer', () => {
     await page.getByRole('heading', { name: 'Reverse process' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'explore-reverse');
 
+    // A picture whose header claims 20000×20000 is refused before it is decoded, and says why.
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(20000, 0);
+    ihdr.writeUInt32BE(20000, 4);
+    ihdr[8] = 8;
+    const huge = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      Buffer.from('IHDR', 'latin1'),
+      ihdr,
+      Buffer.alloc(4),
+    ]);
+    await page
+      .getByLabel('Image from this device')
+      .setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: huge });
+    await expect
+      .poll(() => page.getByTestId('denoise-status').textContent())
+      .toMatch(/^huge\.png is 20000×20000 .* Scale it down first\.$/);
+
     expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
   }, 600_000);
 });

@@ -10,7 +10,7 @@ import type { ImageShape } from '../../../core/types.ts';
 import { app } from '../../app-state.ts';
 import { onCatalog } from '../../catalog.ts';
 import { h } from '../../dom.ts';
-import { errorKind, messageOf } from '../../errors.ts';
+import { errorCode, errorKind, messageOf } from '../../errors.ts';
 import { drawRGBA } from '../../images.ts';
 import { forwardSample, scheduleCurves, type ScheduleCurves } from '../../kernels.ts';
 import { img2imgPlan } from '../../plans.ts';
@@ -69,9 +69,12 @@ export function createExploreScreen(): HTMLElement {
     const sh = shape();
     if (!sh) return;
     try {
-      x0 = await loadImage(blob, sh);
-    } catch {
-      reverse.status('That file could not be read as an image. Try a PNG or JPEG.');
+      x0 = await loadImage(blob, sh, blob instanceof File ? blob.name : 'The sample');
+    } catch (e) {
+      const tooLarge = errorCode(e) === 'too-large';
+      reverse.status(
+        tooLarge ? messageOf(e) : 'That file could not be read as an image. Try a PNG or JPEG.',
+      );
       return;
     }
     x0Class = className;

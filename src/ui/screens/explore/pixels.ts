@@ -5,11 +5,21 @@
  */
 import type { ImageShape } from '../../../core/types.ts';
 import { rgbaToCHW } from '../../../media/rgba.ts';
+import { checkImageBlob } from '../../image-limits.ts';
 
 export { chwToRGBA } from '../../../media/rgba.ts';
 
-/** Decodes an image and scales it (centre crop) to the model's size, as CHW floats in [-1, 1]. */
-export async function loadImage(blob: Blob, shape: ImageShape): Promise<Float32Array> {
+/**
+ * Decodes an image and scales it (centre crop) to the model's size, as CHW
+ * floats in [-1, 1]. A picture over the app's size limits is refused before
+ * decoding (a LimitError, code 'too-large', naming `what`).
+ */
+export async function loadImage(
+  blob: Blob,
+  shape: ImageShape,
+  what: string,
+): Promise<Float32Array> {
+  await checkImageBlob(blob, what);
   const bitmap = await createImageBitmap(blob);
   const { height: H, width: W } = shape;
   const canvas = new OffscreenCanvas(W, H);
