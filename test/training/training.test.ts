@@ -121,7 +121,7 @@ describe('training', { timeout: 300_000 }, () => {
   it('exports the emoji model with a [B, 2] label input, a groups manifest and ONNX parity', async () => {
     const pkg = join(dir, 'emoji-pkg');
     const ckpt = join(emojiRun, 'checkpoint.pt');
-    run(PY, ['training/export.py', '--ckpt', ckpt, '--data', emojiData, '--out', pkg, '--id', 'emoji-32', '--name', 'Emoji']);
+    run(PY, ['training/export.py', '--ckpt', ckpt, '--data', emojiData, '--out', pkg, '--id', 'emoji-32', '--name', 'Emoji', '--guidance', '3']);
     run(PY, ['training/parity.py', '--ckpt', ckpt, '--out', pkg]);
     const manifest = JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8'));
     expect(manifest.id).toBe('emoji-32');
