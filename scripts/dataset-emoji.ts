@@ -28,9 +28,29 @@ interface Style {
 }
 
 const STYLES: Style[] = [
-  { id: 'noto', title: 'Noto', pkg: '@iconify-json/noto', license: 'Apache-2.0', attribution: 'Noto Emoji by Google Inc (Apache-2.0), https://github.com/googlefonts/noto-emoji' },
-  { id: 'fluent', title: 'Fluent', pkg: '@iconify-json/fluent-emoji-flat', license: 'MIT', attribution: 'Fluent Emoji (flat) by Microsoft Corporation (MIT), https://github.com/microsoft/fluentui-emoji' },
-  { id: 'twemoji', title: 'Twemoji', pkg: '@iconify-json/twemoji', license: 'CC-BY-4.0', attribution: 'Twemoji by Twitter, Inc and other contributors (CC-BY-4.0), https://github.com/jdecked/twemoji' },
+  {
+    id: 'noto',
+    title: 'Noto',
+    pkg: '@iconify-json/noto',
+    license: 'Apache-2.0',
+    attribution: 'Noto Emoji by Google Inc (Apache-2.0), https://github.com/googlefonts/noto-emoji',
+  },
+  {
+    id: 'fluent',
+    title: 'Fluent',
+    pkg: '@iconify-json/fluent-emoji-flat',
+    license: 'MIT',
+    attribution:
+      'Fluent Emoji (flat) by Microsoft Corporation (MIT), https://github.com/microsoft/fluentui-emoji',
+  },
+  {
+    id: 'twemoji',
+    title: 'Twemoji',
+    pkg: '@iconify-json/twemoji',
+    license: 'CC-BY-4.0',
+    attribution:
+      'Twemoji by Twitter, Inc and other contributors (CC-BY-4.0), https://github.com/jdecked/twemoji',
+  },
 ];
 
 // Unicode's groups as the packages' metadata names them. Flags is merged into Symbols (see below).
@@ -58,7 +78,10 @@ const COUNTRY_FLAG = /^flag-/;
 const TONE = /-(?:medium-light|medium-dark|light|medium|dark)(?:-skin-tone)?$|-tone[1-5]$/;
 
 interface IconSet {
-  icons: Record<string, { body: string; width?: number; height?: number; left?: number; top?: number }>;
+  icons: Record<
+    string,
+    { body: string; width?: number; height?: number; left?: number; top?: number }
+  >;
   width?: number;
   height?: number;
   left?: number;
@@ -90,11 +113,15 @@ function render(set: IconSet, name: string): Uint8Array {
   // gets a group of its own first (the same rendering: opacity applies to the element as a whole).
   const anchor = `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill-opacity="0" stroke="none"/>`;
   const body = icon.body
-    .replace(/<(?!g\b)(\w+)([^>]*?)\sopacity="([^"]*)"([^>]*?)\/>/g, '<g opacity="$3"><$1$2$4/></g>')
+    .replace(
+      /<(?!g\b)(\w+)([^>]*?)\sopacity="([^"]*)"([^>]*?)\/>/g,
+      '<g opacity="$3"><$1$2$4/></g>',
+    )
     .replace(/<g\b[^>]*\sopacity="[^"]*"[^>]*>/g, (g) => g + anchor);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${SIZE}" height="${SIZE}" viewBox="${left} ${top} ${w} ${h}">${body}</svg>`;
   const img = new Resvg(svg, { background: 'white' }).render();
-  if (img.width !== SIZE || img.height !== SIZE) throw new Error(`${name}: rendered ${img.width}×${img.height}`);
+  if (img.width !== SIZE || img.height !== SIZE)
+    throw new Error(`${name}: rendered ${img.width}×${img.height}`);
   const rgba = img.pixels;
   const rgb = new Uint8Array(SIZE * SIZE * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
@@ -123,7 +150,8 @@ function dropNearDuplicates(items: Item[]): Item[] {
     const t = new Float32Array(8 * 8 * 3);
     for (let y = 0; y < SIZE; y++)
       for (let x = 0; x < SIZE; x++)
-        for (let c = 0; c < 3; c++) t[((y >> 2) * 8 + (x >> 2)) * 3 + c]! += p[(y * SIZE + x) * 3 + c]! / 16;
+        for (let c = 0; c < 3; c++)
+          t[((y >> 2) * 8 + (x >> 2)) * 3 + c]! += p[(y * SIZE + x) * 3 + c]! / 16;
     return t;
   };
   const kept: { item: Item; thumb: Float32Array }[] = [];
@@ -132,7 +160,10 @@ function dropNearDuplicates(items: Item[]): Item[] {
     const dup = kept.some((k) => {
       let d = 0;
       for (let i = 0; i < t.length; i++) d += Math.abs(t[i]! - k.thumb[i]!);
-      return d / t.length < NEAR_DUPLICATE && meanAbsDiff(item.pixels, k.item.pixels, NEAR_DUPLICATE) < NEAR_DUPLICATE;
+      return (
+        d / t.length < NEAR_DUPLICATE &&
+        meanAbsDiff(item.pixels, k.item.pixels, NEAR_DUPLICATE) < NEAR_DUPLICATE
+      );
     });
     if (!dup) kept.push({ item, thumb: t });
   }
@@ -156,13 +187,23 @@ function main(): void {
   const out = outIdx > 0 ? process.argv[outIdx + 1]! : '.cache/emoji';
   const require = createRequire(import.meta.url);
   const items: Item[] = [];
-  const dropped = { aliases: 0, skinTones: 0, countryFlags: 0, nearDuplicates: 0, uncategorized: 0 };
+  const dropped = {
+    aliases: 0,
+    skinTones: 0,
+    countryFlags: 0,
+    nearDuplicates: 0,
+    uncategorized: 0,
+  };
   const versions: Record<string, string> = {};
   STYLES.forEach((style, s) => {
     const root = dirname(require.resolve(`${style.pkg}/package.json`));
-    versions[style.pkg] = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    versions[style.pkg] = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+    ).version;
     const set = JSON.parse(readFileSync(join(root, 'icons.json'), 'utf8')) as IconSet;
-    const meta = JSON.parse(readFileSync(join(root, 'metadata.json'), 'utf8')) as { categories: Record<string, string[]> };
+    const meta = JSON.parse(readFileSync(join(root, 'metadata.json'), 'utf8')) as {
+      categories: Record<string, string[]>;
+    };
     const categoryOf = new Map<string, number>();
     for (const [title, names] of Object.entries(meta.categories)) {
       const c = CATEGORIES.findIndex((k) => k.title === (MERGE[title] ?? title));
@@ -220,23 +261,40 @@ function main(): void {
     channels: 3,
     seed: SEED,
     license: `Images rendered from: ${STYLES.map((s) => s.attribution).join('; ')}.`,
-    sources: STYLES.map((s) => ({ style: s.id, package: s.pkg, version: versions[s.pkg], license: s.license, attribution: s.attribution })),
+    sources: STYLES.map((s) => ({
+      style: s.id,
+      package: s.pkg,
+      version: versions[s.pkg],
+      license: s.license,
+      attribution: s.attribution,
+    })),
     categories: CATEGORIES,
     styles: STYLES.map(({ id, title }) => ({ id, title })),
     dropped,
     counts,
-    items: items.map((it) => ({ name: it.name, category: it.category, style: it.style, split: test.has(it) ? 'test' : 'train' })),
+    items: items.map((it) => ({
+      name: it.name,
+      category: it.category,
+      style: it.style,
+      split: test.has(it) ? 'test' : 'train',
+    })),
   };
   writeFileSync(join(out, 'index.json'), JSON.stringify(index, null, 1) + '\n');
 
   const pad = (v: string | number, n: number) => String(v).padStart(n);
-  console.log(`${'category'.padEnd(12)}${STYLES.map((s) => pad(s.id, 14)).join('')}${pad('total', 8)}`);
+  console.log(
+    `${'category'.padEnd(12)}${STYLES.map((s) => pad(s.id, 14)).join('')}${pad('total', 8)}`,
+  );
   for (const cat of CATEGORIES) {
     const row = STYLES.map((s) => counts[cat.id]![s.id]!);
     const total = row.reduce((a, r) => a + r.train + r.test, 0);
-    console.log(`${cat.id.padEnd(12)}${row.map((r) => pad(`${r.train}+${r.test}`, 14)).join('')}${pad(total, 8)}`);
+    console.log(
+      `${cat.id.padEnd(12)}${row.map((r) => pad(`${r.train}+${r.test}`, 14)).join('')}${pad(total, 8)}`,
+    );
   }
-  console.log(`train ${items.length - test.size}, test ${test.size}, total ${items.length} (train+test per cell)`);
+  console.log(
+    `train ${items.length - test.size}, test ${test.size}, total ${items.length} (train+test per cell)`,
+  );
   console.log(`dropped: ${JSON.stringify(dropped)}`);
   console.log(`wrote ${join(out, 'images.bin')} and index.json`);
 }
