@@ -143,7 +143,8 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
     const long = { ...request, steps: 50, count: 1 };
     const r = await call(
       browser,
-      (h, a) => h.cancelThenGenerate(a as GenerationRequest, { ...(a as GenerationRequest), steps: 2 }),
+      (h, a) =>
+        h.cancelThenGenerate(a as GenerationRequest, { ...(a as GenerationRequest), steps: 2 }),
       long,
     );
     expect(r.error).toMatch(/^AbortError: /);
@@ -199,7 +200,12 @@ describe('generator worker on WebGPU (SwiftShader)', () => {
   }, 300_000);
 
   it('losing the WebGPU device mid-run continues on WASM from the same step with one notice', async () => {
-    const { loaded, run } = await call(browser, (h) => h.generateLosingGpu(small));
+    // The function runs in the page: the request goes in as its argument, not by closure.
+    const { loaded, run } = await call(
+      browser,
+      (h, req) => h.generateLosingGpu(req as GenerationRequest),
+      small,
+    );
     expect(loaded.backend.backend).toBe('webgpu');
     expect(run.steps).toEqual([1, 2, 3]);
     expect(run.notices).toHaveLength(1);
