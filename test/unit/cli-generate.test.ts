@@ -223,6 +223,31 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
   });
 });
 
+describe('generate run: emoji-32, a colour model with two label groups', () => {
+  it('takes --label per group; the same seed gives the same PNG; a bad label lists the valid ones', async () => {
+    const argv = ['--model', 'emoji-32', '--label', 'category=animals', '--label', 'style=noto', '--n', '2', '--steps', '3'];
+    const [a, b] = [join(tmp, 'emoji-a.png'), join(tmp, 'emoji-b.png')];
+    const log = recorder();
+    await run(parseArgs([...argv, '--out', a]), log);
+    await run(parseArgs([...argv, '--out', b]), recorder());
+    expect(log.lines[0]).toMatch(/^emoji-32: 2 × Animals & Nature, Noto, dpmpp-2m, 3 steps, guidance 3, seed 42/);
+    const png = PNG.sync.read(readFileSync(a));
+    expect(png.data.equals(PNG.sync.read(readFileSync(b)).data)).toBe(true);
+    // Colour: some pixel has red, green and blue apart.
+    let colour = false;
+    for (let i = 0; i < png.data.length && !colour; i += 4)
+      colour = Math.abs(png.data[i]! - png.data[i + 1]!) > 40 || Math.abs(png.data[i + 1]! - png.data[i + 2]!) > 40;
+    expect(colour).toBe(true);
+    const e = await rejection(
+      run(parseArgs(['--model', 'emoji-32', '--label', 'category=cars', '--out', join(tmp, 'c.png')]), recorder()),
+      CliError,
+    );
+    expect(e.message).toBe(
+      '--label category=cars: unknown category "cars"; valid: smileys, people, animals, food, travel, activities, objects, symbols (or 0..7) (model emoji-32)',
+    );
+  });
+});
+
 describe('generate run: text from a model file', () => {
   it('prints labels with terminal escapes as plain text', async () => {
     const dir = join(tmp, 'escapes');
