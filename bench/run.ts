@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: measures the denoiser (per-call latency on each engine) and
- * the AssemblyScript kernels, prints the tables and writes bench/RESULTS.md.
+ * `npm run bench`: measures the denoiser (per-call latency on each engine),
+ * the AssemblyScript kernels and memory over 100 generations (bench/soak.ts),
+ * prints the tables and writes bench/RESULTS.md.
  * Benchmarks, not tests: numbers depend on the machine, which the file names.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchDenoiser, type DenoiserRow } from './denoiser.ts';
 
@@ -30,6 +31,10 @@ console.log(`Denoiser (${modelDir})\n${denoiser}\n`);
 const kernels = execFileSync(process.execPath, ['--import', 'tsx', 'bench/kernels.ts'], { encoding: 'utf8' }).trim();
 console.log(kernels);
 
+// The soak (100 generations in the CLI and the built app) writes bench/SOAK.md; it needs `npm run build` first.
+execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/soak.ts'], { stdio: 'inherit' });
+const soak = readFileSync('bench/SOAK.md', 'utf8').split('\n').slice(2).join('\n').trim();
+
 const date = new Date().toISOString().slice(0, 10);
 writeFileSync(
   'bench/RESULTS.md',
@@ -49,6 +54,10 @@ ${denoiser}
 \`\`\`
 ${kernels}
 \`\`\`
+
+## Soak: 100 consecutive generations
+
+${soak}
 `,
 );
 console.log('\nwrote bench/RESULTS.md');
