@@ -98,8 +98,8 @@ export function interpolationPlan(
 
 /**
  * Denoising `image` from timestep t (img2img, strength t / T). A sample's
- * own class (by name, e.g. "Trouser") is used when the model has it;
- * otherwise the chosen labels.
+ * own label (by name: "Trouser", "Animals & Nature") is used in the first
+ * group that has it; the other groups keep the chosen labels.
  */
 export function img2imgPlan(
   m: ModelEntry,
@@ -109,9 +109,9 @@ export function img2imgPlan(
 ): RunPlan {
   const choice = choiceOf(m.manifest, st.labels);
   const groups = groupsOf(m.manifest);
-  const k = groups.findIndex((g) => g.name === 'class');
-  const own = o.className === null || k < 0 ? undefined : findLabel(groups[k]!, o.className);
-  if (own !== undefined) choice[k] = own;
+  const name = o.className;
+  const k = name === null ? -1 : groups.findIndex((g) => findLabel(g, name) !== undefined);
+  if (name !== null && k >= 0) choice[k] = findLabel(groups[k]!, name) ?? null;
   const strength = o.t / m.manifest.schedule.trainSteps;
   const req = request(m, st, 1, o.noiseSeed, choice);
   return {

@@ -14,6 +14,8 @@ import { DIST, foreignRequests, generate, openInstalled, screenshot, smallRun, u
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
 const onnx = readFileSync(join(DIST, 'models/fashion-28/model.onnx'));
+/** The models the app ships (models/index.json); imports come on top of them. */
+const builtIns = (JSON.parse(readFileSync(join(DIST, 'models/index.json'), 'utf8')) as { models: string[] }).models.length;
 /** A foreign image the page asks for, to see the CSP block it. */
 const PROBE = 'http://127.0.0.2:9/x.png';
 const json = (m: unknown) => Buffer.from(JSON.stringify(m, null, 2));
@@ -78,7 +80,7 @@ describe('importing a model', () => {
     await openInstalled(page, app.server.url);
     await page.getByTestId('tab-models').click();
     const models = page.getByTestId('model-list').locator('li');
-    expect(await models.count()).toBe(1);
+    expect(await models.count()).toBe(builtIns);
 
     // The CSP holds: the page carries it as a <meta>, the service worker as a header, and eval is refused.
     expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(CSP_META);
@@ -132,7 +134,7 @@ describe('importing a model', () => {
     expect(r.error).toMatch(/Choose two files/);
 
     // Nothing changed: one model, and generation still works.
-    expect(await models.count()).toBe(1);
+    expect(await models.count()).toBe(builtIns);
     await smallRun(page, 3, 1);
     expect(await generate(page)).toMatch(/^Done: 1 image/);
 
@@ -144,7 +146,7 @@ describe('importing a model', () => {
     r = await importFiles(page, [file('my-model.zip', zip)]);
     expect(r.error).toBe('');
     expect(r.status).toContain('Imported “Fashion copy”');
-    expect(await models.count()).toBe(2);
+    expect(await models.count()).toBe(builtIns + 1);
     expect(await page.getByTestId('model-list').textContent()).toMatch(/Imported · 2\.5 MB/);
     expect(await page.getByTestId('storage').textContent()).toMatch(/^Using .* of .* available/);
     await screenshot(page, 'models');
@@ -165,7 +167,7 @@ describe('importing a model', () => {
     await page.getByTestId('tab-models').click();
     r = await importFiles(page, [file('model.json', json(replaced)), file('model.onnx', other)], 'replace');
     expect(r.error).toBe('');
-    expect(await models.count()).toBe(2);
+    expect(await models.count()).toBe(builtIns + 1);
     await page.getByTestId('tab-generate').click();
     await page.waitForSelector('[data-testid="backend-status"][data-backend]');
     await smallRun(page, 3, 1);
@@ -177,16 +179,16 @@ describe('importing a model', () => {
     await page.getByTestId('tab-models').click();
     r = await importFiles(page, [file('model.json', json(replaced)), file('model.onnx', other)], 'keep-both');
     expect(r.status).toContain('Imported “Fashion copy (2)”');
-    expect(await models.count()).toBe(3);
+    expect(await models.count()).toBe(builtIns + 2);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove Fashion copy (2)' }).click();
-    await expect.poll(() => models.count()).toBe(2);
+    await expect.poll(() => models.count()).toBe(builtIns + 1);
 
     // Remove it.
     await page.getByTestId('tab-models').click();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove Fashion copy' }).click();
-    await expect.poll(() => models.count()).toBe(1);
+    await expect.poll(() => models.count()).toBe(builtIns);
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
 
     // The probe image above is the one foreign URL asked for (and the CSP blocked it).

@@ -128,7 +128,9 @@ describe('switching models', () => {
     await page.getByTestId('tab-models').click();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove Fashion reordered' }).click();
-    await expect.poll(() => page.getByTestId('model-list').locator('li').count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('model-list').locator('li[data-id="fashion-reordered"]').count())
+      .toBe(0);
     await page.getByTestId('tab-generate').click();
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
     expect(await page.locator('.cell').count()).toBe(0);

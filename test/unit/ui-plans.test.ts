@@ -77,4 +77,20 @@ describe('run plans', () => {
     });
     expect(fromFile.request.labels).toEqual([1]);
   });
+
+  it('an img2img plan finds the sample’s label in whichever group has it (emoji: a category)', () => {
+    const emojiManifest = validateManifest(
+      JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')),
+    );
+    const emoji = { ...model, id: 'emoji-32', manifest: emojiManifest } as ModelEntry;
+    const image = new Float32Array(3 * 32 * 32);
+    const o = { image, t: 250, noiseSeed: 1, className: 'Animals & Nature' };
+    const st = { ...DEFAULTS, labels: { style: 'fluent' } };
+    expect(img2imgPlan(emoji, st, 'auto', o).request.labels).toEqual([2, 1]);
+    // A Fashion sample's class is no emoji category: the chosen labels stand.
+    expect(img2imgPlan(emoji, st, 'auto', { ...o, className: 'Trouser' }).request.labels).toEqual([
+      null,
+      1,
+    ]);
+  });
 });
