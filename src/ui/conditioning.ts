@@ -92,16 +92,20 @@ export function modelSwitch(
   }
   const before = choiceOf(prev, current.labels);
   const carried = carryChoice(prev.conditioning, before, next.conditioning).choice;
+  const nextGroups = groupsOf(next);
   const prevGroups = groupsOf(prev);
-  const lost: string[] = [];
-  const choice = groupsOf(next).map((g, k) => {
-    const p = prevGroups.findIndex((x) => x.name === g.name);
+  const choice = nextGroups.map((g, k) => {
     // A group the previous model did not have starts at its own default.
-    if (p < 0) return g.default;
+    const had = prevGroups.some((x) => x.name === g.name);
+    return had ? (carried[k] ?? null) : g.default;
+  });
+  // Each pick that did not carry over: its label is missing, or its whole group is.
+  const lost = prevGroups.flatMap((g, p) => {
     const was = before[p];
-    if (was !== null && was !== undefined && carried[k] === null)
-      lost.push(`${g.title.toLowerCase()} “${prevGroups[p]?.titles[was] ?? was}”`);
-    return carried[k] ?? null;
+    if (was === null || was === undefined) return [];
+    const k = nextGroups.findIndex((x) => x.name === g.name);
+    if (k >= 0 && choice[k] !== null) return [];
+    return [`${g.title.toLowerCase()} “${g.titles[was] ?? was}”`];
   });
   const note = lost.length ? `${next.name} has no ${lost.join(' or ')}: reset to Any.` : '';
   return { labels: storedOf(next, choice), ...kept, note };

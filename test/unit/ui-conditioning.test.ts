@@ -143,13 +143,14 @@ describe('label groups', () => {
     });
     expect(r.labels).toEqual({ category: '', style: 'noto' });
     expect(r.guidance).toBe(1.5);
-    // The class group is gone altogether: nothing was reset, so nothing to say.
-    expect(r.note).toBe('');
+    // The class group is gone altogether: the pick is not used, and the note says so.
+    expect(r.note).toBe('Emoji has no class “Bag”: reset to Any.');
     const back = modelSwitch(emoji, fashion, {
       labels: r.labels,
       guidance: 1.5,
       guidanceFor: 'emoji',
     });
-    expect(back).toMatchObject({ labels: { class: '' }, note: '' });
+    expect(back.labels).toEqual({ class: '' });
+    expect(back.note).toMatch(/ has no style “noto”: reset to Any\.$/);
   });
 });
