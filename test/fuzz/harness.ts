@@ -12,7 +12,12 @@
  * by its seed and index alone; its report also carries the input itself
  * (argv as JSON, bytes as base64). FUZZ_SEED and FUZZ_BUDGET (a factor on
  * every time budget) vary a run: `FUZZ_SEED=123 npx vitest run test/fuzz`.
+ *
+ * A case that never returns (a synchronous endless loop blocks this thread,
+ * and with it every timer) is caught by a watchdog thread: it writes the
+ * target, seed and case index straight to stderr and ends the process.
  */
+import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
 
 export const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2026) >>> 0;
@@ -97,13 +102,44 @@ function describeError(e: unknown): string {
 
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
+/** The watchdog thread's side, as source: it polls the case start time the fuzzer publishes. */
+const WATCHDOG = `
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const { beat, name, seed, hangMs } = workerData;
+setInterval(() => {
+  const started = Atomics.load(beat, 1) * 1000;
+  if (started > 0 && Date.now() - started > hangMs) {
+    writeSync(2, '\\nfuzz ' + name + ' case ' + Atomics.load(beat, 0) + ' (FUZZ_SEED=' + seed + '): no answer after ' + hangMs + ' ms (a hang); rerun with that seed to reproduce\\n');
+    process.kill(process.pid, 'SIGKILL');
+  }
+}, 250);
+`;
+
+/** Starts the watchdog; `enter(index)` marks a case as running, `leave()` as done. */
+function watchdog(name: string, hangMs: number): { enter(index: number): void; leave(): void; stop(): void } {
+  const beat = new Int32Array(new SharedArrayBuffer(8));
+  const thread = new Worker(WATCHDOG, { eval: true, workerData: { beat, name, seed: SEED, hangMs } });
+  thread.unref();
+  return {
+    enter(index) {
+      Atomics.store(beat, 0, index);
+      Atomics.store(beat, 1, Math.max(1, Math.floor(Date.now() / 1000)));
+    },
+    leave: () => Atomics.store(beat, 1, 0),
+    stop: () => void thread.terminate(),
+  };
+}
+
 export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
   const started = performance.now();
   const failures: string[] = [];
   let peak = rssMiB();
   let cases = 0;
   const budget = t.budgetMs * BUDGET;
+  const dog = watchdog(t.name, Math.max(30_000, 3 * t.caseMs));
   for (let index = 0; index < t.maxCases && performance.now() - started < budget; index++) {
+    dog.enter(index);
     const input = t.generate(new Rng(caseSeed(SEED, index)), index);
     const caseStart = performance.now();
     let problem: string | undefined;
@@ -115,6 +151,7 @@ export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
       else if (!(e instanceof Error) || e.message.trim().length < 8 || INTERNAL.test(e.message) || !t.clearError(e, input))
         problem = `unclear error: ${describeError(e)}`;
     }
+    dog.leave();
     const ms = performance.now() - caseStart;
     if (!problem && ms > t.caseMs) problem = `took ${ms.toFixed(0)} ms (limit ${t.caseMs} ms)`;
     peak = Math.max(peak, rssMiB());
@@ -127,6 +164,7 @@ export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
       if (failures.length >= 5) break;
     }
   }
+  dog.stop();
   const ms = performance.now() - started;
   peak = Math.max(peak, (process.resourceUsage().maxRSS * 1024) / 2 ** 20);
   console.log(
