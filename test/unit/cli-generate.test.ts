@@ -232,7 +232,7 @@ describe('generate run: emoji-32, a colour model with two label groups', () => {
     await run(parseArgs([...argv, '--out', b]), recorder());
     expect(log.lines[0]).toMatch(/^emoji-32: 2 × Animals & Nature, Noto, dpmpp-2m, 3 steps, guidance 3, seed 42/);
     const png = PNG.sync.read(readFileSync(a));
-    expect(png.data.equals(PNG.sync.read(readFileSync(b)).data)).toBe(true);
+    expect(Buffer.from(png.data).equals(Buffer.from(PNG.sync.read(readFileSync(b)).data))).toBe(true);
     // Colour: some pixel has red, green and blue apart.
     let colour = false;
     for (let i = 0; i < png.data.length && !colour; i += 4)
