@@ -14,7 +14,7 @@ import type { Settings } from './settings.ts';
 /** The fields every plan shares: what the sampling loop is asked for. */
 export type BaseRequest = Pick<
   GenerationRequest,
-  'seed' | 'count' | 'steps' | 'sampler' | 'eta' | 'guidance' | 'labels'
+  'seed' | 'count' | 'firstIndex' | 'steps' | 'sampler' | 'eta' | 'guidance' | 'labels'
 >;
 
 interface PlanBase {
@@ -52,7 +52,7 @@ function request(
 /** `count` images from `seed`; captions name the labels and the seed of each. */
 export function seedPlan(
   m: ModelEntry,
-  st: Chosen & Pick<Settings, 'count'>,
+  st: Chosen & Pick<Settings, 'count'> & Partial<Pick<Settings, 'firstIndex'>>,
   backend: BackendChoice,
   seed: number,
 ): { plan: RunPlan; captions: string[] } {
@@ -63,13 +63,18 @@ export function seedPlan(
     kind: 'seed',
     model: m,
     backend,
-    request: request(m, st, st.count, seed, choice),
+    request: {
+      ...request(m, st, st.count, seed, choice),
+      ...(st.firstIndex ? { firstIndex: st.firstIndex } : {}),
+    },
     caption,
     from: 'Generate',
   };
+  // Each image's own recipe in words: its noise stream is (seed, firstIndex + k).
+  const first = st.firstIndex ?? 0;
   return {
     plan,
-    captions: Array.from({ length: st.count }, (_, k) => `${words}, seed ${seed} #${k + 1}`),
+    captions: Array.from({ length: st.count }, (_, k) => `${words} · seed ${seed} · #${first + k}`),
   };
 }
 

@@ -17,6 +17,8 @@ export interface Settings {
   /** Label id per label group, by group name; a group not listed is "any". */
   labels: Record<string, string>;
   seed: number;
+  /** The noise stream of the first image (a recipe's own index; a new seed starts at 0). */
+  firstIndex: number;
   steps: number;
   sampler: SamplerName;
   eta: number;
@@ -51,6 +53,7 @@ export const DEFAULTS: Settings = {
   modelId: 'fashion-28',
   labels: {},
   seed: REQUEST_SPEC.seed.default,
+  firstIndex: 0,
   steps: REQUEST_SPEC.steps.default,
   sampler: REQUEST_SPEC.sampler.default,
   eta: REQUEST_SPEC.eta.default,
@@ -93,6 +96,7 @@ export function sanitize(raw: unknown): Settings {
     modelId: typeof r.modelId === 'string' && r.modelId.length > 0 ? r.modelId : d.modelId,
     labels: labelMap(r.labels) ?? d.labels,
     seed: fieldOrDefault('seed', r.seed),
+    firstIndex: int(r.firstIndex, 0, MAX_SEED) ?? d.firstIndex,
     steps: fieldOrDefault('steps', r.steps),
     sampler: sampler(r.sampler),
     eta: fieldOrDefault('eta', r.eta),

@@ -45,7 +45,10 @@ describe('run plans', () => {
       guidance: st.guidance,
       labels: [1],
     });
-    expect(captions).toEqual(['Trouser, seed 9 #1', 'Trouser, seed 9 #2']);
+    expect(captions).toEqual(['Trouser · seed 9 · #0', 'Trouser · seed 9 · #1']);
+    const again = seedPlan(model, { ...st, count: 1, firstIndex: 3 }, 'wasm', 9);
+    expect(again.plan.request.firstIndex).toBe(3);
+    expect(again.captions).toEqual(['Trouser · seed 9 · #3']);
     expect(
       seedPlan(model, { ...st, sampler: 'dpmpp-2m' }, 'wasm', 9).plan.request.eta,
     ).toBeUndefined();
