@@ -44,6 +44,11 @@ export function createPlots(): PlotsView {
           h('span', { class: 'swatch b' }),
           'N(0, 1) density',
         ),
+        h(
+          'p',
+          { class: 'hint' },
+          'For a colour model the red, green and blue values are pooled in one histogram: the forward process noises every channel alike, so each channel, and all of them together, tend to N(0, 1).',
+        ),
       ),
       h(
         'section',
