@@ -11,6 +11,7 @@ import { h, must } from './dom.ts';
 import { describeBackend } from './generator.ts';
 import { setupPwa } from './pwa.ts';
 import { createExploreScreen } from './screens/explore/index.ts';
+import { createGalleryScreen } from './screens/gallery/index.ts';
 import { createGenerateScreen } from './screens/generate/index.ts';
 import { createModelsScreen } from './screens/models/index.ts';
 import { settings } from './settings.ts';
@@ -21,6 +22,8 @@ const ICONS = {
     '<path d="M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z"/><path d="M18 15l.9 2.1L21 18l-2.1.9L18 21l-.9-2.1L15 18l2.1-.9z"/>',
   explore:
     '<path d="M3 17c3-8 6-8 9 0s6 8 9 0"/><circle cx="6" cy="6" r="1"/><circle cx="10" cy="4" r="1"/><circle cx="15" cy="7" r="1"/><circle cx="19" cy="4" r="1"/>',
+  gallery:
+    '<rect x="3" y="5" width="18" height="14" rx="2"/><circle cx="8.5" cy="10" r="1.5"/><path d="M21 16l-5-5-8 8"/>',
   models:
     '<rect x="4" y="4" width="16" height="6" rx="1.5"/><rect x="4" y="14" width="16" height="6" rx="1.5"/><circle cx="8" cy="7" r="0.8"/><circle cx="8" cy="17" r="0.8"/>',
 };
@@ -77,6 +80,7 @@ function boot(): void {
   const { tablist, panels } = createTabs([
     { id: 'generate', label: 'Generate', icon: ICONS.generate, build: createGenerateScreen },
     { id: 'explore', label: 'Explore', icon: ICONS.explore, build: createExploreScreen },
+    { id: 'gallery', label: 'Gallery', icon: ICONS.gallery, build: createGalleryScreen },
     { id: 'models', label: 'Models', icon: ICONS.models, build: createModelsScreen },
   ]);
 

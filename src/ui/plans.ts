@@ -24,7 +24,7 @@ interface PlanBase {
   /** What the run is, for captions: "seed 42, Trouser". */
   caption: string;
   /** The screen that asked, for "Waiting for the Generate run to finish". */
-  from: 'Generate' | 'Explore';
+  from: 'Generate' | 'Explore' | 'Gallery';
 }
 
 export type RunPlan =

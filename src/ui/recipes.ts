@@ -14,11 +14,11 @@ import { imageAt, pngBlob } from './images.ts';
 import type { Settings } from './settings.ts';
 
 /** Image k's recipe, or undefined for an image that has none (made from interpolated noise). */
-export function recipeOf(run: Run, k: number): Recipe | undefined {
+export function recipeOf(run: Run, k: number, time = new Date()): Recipe | undefined {
   if (run.request.noise !== undefined) return undefined;
   const m = run.model.manifest;
   const model = { id: run.model.id, sha256: m.file.sha256, conditioning: m.conditioning };
-  return recipeFor(run.request, k, model, describeBackend(run.result.backend), new Date());
+  return recipeFor(run.request, k, model, describeBackend(run.result.backend), time);
 }
 
 /** The labels' titles: "Sneaker", "Smileys, Yellow", or "any". */
@@ -67,8 +67,10 @@ export async function pngOf(run: Run, k: number, recipe = recipeOf(run, k)): Pro
 /** The gallery rows of a finished run (none for an interpolation). */
 export async function galleryItems(run: Run): Promise<GalleryItem[]> {
   const out: GalleryItem[] = [];
+  // One time for the whole run, so its images list in their own order.
+  const made = new Date();
   for (let k = 0; k < run.result.count; k++) {
-    const recipe = recipeOf(run, k);
+    const recipe = recipeOf(run, k, made);
     if (!recipe) return [];
     const png = await pngOf(run, k, recipe);
     const time = Date.parse(recipe.createdAt);

@@ -1,6 +1,7 @@
 /** The enlarged view of one result: a modal <dialog> with download, share and GIF. */
 import { h } from '../dom.ts';
-import { canShareFiles, download, drawRGBA, encodeGif, imageAt, pngBlob, shareFile } from '../images.ts';
+import { canShareFiles, download, drawRGBA, encodeGif, imageAt, shareFile } from '../images.ts';
+import { fileName, pngOf, recipeDetails, recipeOf } from '../recipes.ts';
 import type { Run } from '../app-state.ts';
 
 export interface Viewer {
@@ -12,15 +13,17 @@ export function createViewer(): Viewer {
   const canvas = h('canvas', { class: 'pixelated viewer-image', role: 'img' });
   const title = h('h2', { id: 'viewer-title' });
   const note = h('p', { class: 'hint', role: 'status' });
+  const details = h('p', { class: 'hint', 'data-testid': 'viewer-recipe' });
   let current: { run: Run; index: number; name: string } | undefined;
   let returnTo: HTMLElement | undefined;
 
   const withImage = async (fn: (blob: Blob, name: string) => Promise<void> | void) => {
     if (!current) return;
     const { run, index, name } = current;
-    const { width: w, height: ht, images } = run.result;
     try {
-      await fn(await pngBlob(imageAt(images, index, w, ht), w, ht), `${name}.png`);
+      // The PNG carries image `index`'s own recipe; its name, model, labels and seed.
+      const recipe = recipeOf(run, index);
+      await fn(await pngOf(run, index, recipe), recipe ? fileName(recipe) : `${name}.png`);
     } catch (e) {
       note.textContent = `Could not export: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -62,6 +65,7 @@ export function createViewer(): Viewer {
       { class: 'viewer-body' },
       title,
       canvas,
+      details,
       note,
       h(
         'div',
@@ -88,6 +92,8 @@ export function createViewer(): Viewer {
       canvas.setAttribute('aria-label', caption);
       drawRGBA(canvas, imageAt(images, index, w, ht), w, ht);
       note.textContent = '';
+      const recipe = recipeOf(run, index);
+      details.textContent = recipe ? recipeDetails(recipe) : '';
       gifBtn.hidden = !run.result.frames?.length;
       root.showModal();
     },

@@ -42,7 +42,10 @@ export function createControls(on: {
     value: s.modelId,
     onChange: on.model,
   });
+  /** The labels the pickers show, so a change made elsewhere (a recipe) rebuilds them and only then. */
+  let shownLabels = '';
   const labels = createLabelPickers((l) => {
+    shownLabels = JSON.stringify(l);
     on.labels(l);
     syncGuidance();
   });
@@ -52,7 +55,13 @@ export function createControls(on: {
     layout: 'field',
     dice: true,
     testId: 'seed',
-    onChange: (v) => settings.set({ seed: v }),
+    // A new seed starts at its first image; a recipe's own index (firstIndex) is for its seed only.
+    onChange: (v) => settings.set({ seed: v, firstIndex: 0 }),
+  });
+  const firstIndex = h('p', {
+    class: 'hint field-note',
+    'data-testid': 'first-index',
+    hidden: true,
   });
   const steps = specRange(REQUEST_SPEC.steps, s.steps, (v) => settings.set({ steps: v }));
   const count = specRange(REQUEST_SPEC.count, s.count, (v) => settings.set({ count: v }));
@@ -101,6 +110,7 @@ export function createControls(on: {
     modelField.root,
     labels.root,
     seed.root,
+    firstIndex,
     h('div', { class: 'two' }, steps.root, count.root),
     sampler.root,
     eta.root,
@@ -119,6 +129,7 @@ export function createControls(on: {
         model?.id ?? '',
       );
       labels.sync(model, settings.get().labels);
+      shownLabels = JSON.stringify(settings.get().labels);
       labels.note(note);
       steps.input.max = String(
         Math.min(model?.manifest.schedule.trainSteps ?? Infinity, REQUEST_SPEC.steps.max),
@@ -130,6 +141,17 @@ export function createControls(on: {
       guidance.set(st.guidance);
       steps.set(st.steps);
       count.set(st.count);
+      eta.set(st.eta);
+      if (sampler.select.value !== st.sampler) {
+        sampler.select.value = st.sampler;
+        syncSampler();
+      }
+      if (JSON.stringify(st.labels) !== shownLabels) {
+        labels.sync(model, st.labels);
+        shownLabels = JSON.stringify(st.labels);
+      }
+      firstIndex.hidden = st.firstIndex === 0;
+      firstIndex.textContent = `Starts at image #${st.firstIndex} of seed ${st.seed}, as in the recipe. A new seed starts at #0.`;
       syncGuidance();
     },
     setBusy(busy) {

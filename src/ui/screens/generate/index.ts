@@ -77,7 +77,7 @@ export function createGenerateScreen(): HTMLElement {
 
   function vary(): void {
     const seed = randomSeed();
-    settings.set({ seed });
+    settings.set({ seed, firstIndex: 0 });
     generate(seed);
   }
 

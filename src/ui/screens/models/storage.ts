@@ -1,5 +1,6 @@
 /** The storage card: what the app and its models use, and asking the browser to keep them. */
 import { formatBytes, h } from '../../dom.ts';
+import { gallery } from '../../gallery-store.ts';
 import { modelStore } from '../../model-store.ts';
 
 const PERSISTENT = 'Storage is persistent: the browser will not clear your models to free space.';
@@ -26,11 +27,15 @@ export function createStorage(): StorageView {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     const store = await modelStore();
     const where = store.kind === 'opfs' ? ' in the private file system' : ' in IndexedDB';
-    text.textContent = `Using ${formatBytes(usage)} of ${formatBytes(quota)} available (app files, models${where}).`;
+    const kept = await gallery.bytesUsed().catch(() => ({ count: 0, bytes: 0 }));
+    const images = `the gallery's ${kept.count} image${kept.count === 1 ? '' : 's'}: ${formatBytes(kept.bytes)}`;
+    text.textContent = `Using ${formatBytes(usage)} of ${formatBytes(quota)} available (app files, models${where}; ${images}).`;
     const persisted = (await navigator.storage.persisted?.()) ?? false;
     persistBtn.hidden = persisted;
     persistText.textContent = persisted ? PERSISTENT : '';
   }
+
+  gallery.subscribe(() => void measure());
 
   async function persist(): Promise<void> {
     const granted = (await navigator.storage.persist?.()) ?? false;

@@ -1,0 +1,193 @@
+/**
+ * The Gallery screen's controller: what is kept (newest first, filtered by
+ * model and label), one image opened large with its recipe, its settings
+ * put back into Generate, img2img from it, delete with undo, delete all.
+ * A tab of its own, not a section of Generate: on a 390 px phone Generate is
+ * already a long form, and the gallery needs its own filters and room.
+ */
+import './gallery.css';
+import { app, type RunPlan } from '../../app-state.ts';
+import { catalog, onCatalog, type ModelEntry } from '../../catalog.ts';
+import { formatBytes, h } from '../../dom.ts';
+import { errorKind, messageOf } from '../../errors.ts';
+import { ALL, gallery, view, type GalleryFilter, type GalleryItem } from '../../gallery-store.ts';
+import { download, shareFile } from '../../images.ts';
+import { requestFromRecipe } from '../../../core/recipe.ts';
+import { fileName, recipeCaption, settingsOf } from '../../recipes.ts';
+import { randomSeed, settings } from '../../settings.ts';
+import { loadImage } from '../explore/pixels.ts';
+import { createDetail } from './detail.ts';
+import { createFilters } from './filters.ts';
+import { keepRuns } from './keep.ts';
+import { createOpenPng } from './open-png.ts';
+import { createThumbs } from './thumbs.ts';
+import { createToast } from './toast.ts';
+
+const UNDO_MS = gallery.undo.ms;
+const modelOf = (i: GalleryItem): ModelEntry | undefined =>
+  catalog().models.find((m) => m.id === i.recipe.model.id);
+
+/** Shows the Generate tab (the tab bar owns the switch). */
+const toGenerate = () => document.getElementById('tab-generate')?.click();
+
+export function createGalleryScreen(): HTMLElement {
+  const toast = createToast();
+  document.body.append(toast.root);
+  keepRuns((message) => toast.show(message, { alert: true, ms: 15_000 }));
+  let filter: GalleryFilter = ALL;
+  let items: GalleryItem[] = [];
+  const summary = h('p', {
+    class: 'hint',
+    'data-testid': 'gallery-summary',
+    'aria-live': 'polite',
+  });
+  const filters = createFilters((f) => {
+    filter = { ...filter, ...f };
+    render();
+  });
+  const thumbs = createThumbs(open);
+  const detail = createDetail({ use, vary, download: save, share, remove });
+  const deleteAll = h(
+    'button',
+    { type: 'button', class: 'button danger-outline', onclick: () => void removeAll() },
+    'Delete all',
+  );
+  const openNote = h('p', { class: 'hint', role: 'status', 'data-testid': 'open-png-note' });
+  const openPng = createOpenPng(
+    (recipe) => {
+      const m = catalog().models.find((x) => x.id === recipe.model.id);
+      if (!m) throw new Error(`it was made with “${recipe.model.id}”, which is not on this device`);
+      requestFromRecipe(recipe, m.manifest.conditioning);
+      settings.set(settingsOf(recipe, m));
+      toGenerate();
+      return `Settings of ${recipeCaption(recipe, m)} are in the Generate form.`;
+    },
+    (text, error) => {
+      openNote.textContent = text;
+      toast.show(text, { alert: error, ms: error ? 10_000 : 4000 });
+    },
+  );
+
+  function render(): void {
+    filter = filters.sync(items, filter);
+    const shown = view(items, filter);
+    thumbs.show(shown);
+    const bytes = items.reduce((n, i) => n + i.bytes, 0);
+    summary.textContent =
+      items.length === 0
+        ? 'Nothing kept yet.'
+        : `${shown.length} of ${items.length} image${items.length === 1 ? '' : 's'} · ${formatBytes(bytes)} on this device`;
+    deleteAll.disabled = items.length === 0;
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      items = await gallery.list();
+    } catch (e) {
+      summary.textContent = messageOf(e);
+      return;
+    }
+    render();
+  }
+
+  function open(item: GalleryItem, from: HTMLElement): void {
+    const m = modelOf(item);
+    let note = '';
+    if (!m) note = `The model “${item.recipe.model.id}” that made it is not on this device.`;
+    else if (item.recipe.model.sha256 && m.manifest.file.sha256 !== item.recipe.model.sha256)
+      note = `${m.name} on this device has other weights than the ones that made it: pixels will differ.`;
+    else if (item.recipe.strength !== undefined)
+      note = 'Made from another image: its settings alone give a different picture.';
+    detail.open(item, m, note, from);
+  }
+
+  function use(item: GalleryItem): void {
+    const m = modelOf(item);
+    if (!m) return;
+    settings.set(settingsOf(item.recipe, m));
+    detail.close();
+    toGenerate();
+    toast.show(`Settings of ${recipeCaption(item.recipe, m)} are in the Generate form.`);
+  }
+
+  async function vary(item: GalleryItem, strength: number): Promise<void> {
+    const m = modelOf(item);
+    if (!m || app.busy) return;
+    detail.note('Varying…');
+    try {
+      const image = await loadImage(item.png, m.manifest.image, 'The gallery image');
+      const request = {
+        ...requestFromRecipe(item.recipe, m.manifest.conditioning),
+        seed: randomSeed(),
+        firstIndex: 0,
+      };
+      const plan: RunPlan = {
+        kind: 'img2img',
+        model: m,
+        backend: app.backend(),
+        request,
+        image,
+        strength,
+        caption: `a variation at strength ${strength.toFixed(2)}`,
+        from: 'Gallery',
+      };
+      await app.run(plan, undefined, (p) => detail.note(`Varying: step ${p.step} of ${p.of}`));
+      detail.note('Done: the variation is first in the gallery.');
+    } catch (e) {
+      detail.note(errorKind(e) === 'busy' ? messageOf(e) : `Could not vary it: ${messageOf(e)}`);
+    }
+  }
+
+  function save(item: GalleryItem): void {
+    download(item.png, fileName(item.recipe));
+  }
+
+  function share(item: GalleryItem): void {
+    shareFile(item.png, fileName(item.recipe), 'Generated image').catch((e: unknown) =>
+      detail.note(`Could not share: ${messageOf(e)}`),
+    );
+  }
+
+  async function removeRows(ids: string[], what: string): Promise<void> {
+    const token = await gallery.remove(ids);
+    toast.show(`Deleted ${what}.`, {
+      action: 'Undo',
+      ms: UNDO_MS,
+      onAction: () => void gallery.restore(token),
+    });
+  }
+
+  function remove(item: GalleryItem): void {
+    detail.close();
+    void removeRows([item.id], '1 image');
+  }
+
+  async function removeAll(): Promise<void> {
+    const n = items.length;
+    await removeRows(
+      items.map((i) => i.id),
+      `all ${n} image${n === 1 ? '' : 's'}`,
+    );
+  }
+
+  gallery.subscribe(() => void refresh());
+  onCatalog(() => render());
+  app.on('busy', (plan) => detail.setBusy(plan !== undefined));
+  void refresh();
+
+  return h(
+    'div',
+    { class: 'screen-body gallery' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'g-title' },
+      h('h2', { id: 'g-title' }, 'Gallery'),
+      summary,
+      filters.root,
+      thumbs.root,
+      h('div', { class: 'button-row' }, openPng.button, deleteAll),
+      openNote,
+    ),
+    detail.root,
+  );
+}

@@ -1,0 +1,179 @@
+/**
+ * The gallery: every finished image is kept with its recipe, survives a
+ * reload and going offline, and can be deleted and brought back. A
+ * downloaded PNG carries its recipe (read back here in Node with
+ * readRecipe), opening it refills the Generate form, and "Use these
+ * settings" makes the same pixels again on the CPU path.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readRecipe } from '../../src/media/png-text.ts';
+import { generate, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
+
+/** The gallery's rows as stored: recipe fields, and a checksum of each PNG's decoded pixels. */
+function stored(
+  page: Page,
+): Promise<{ seed: number; index: number; steps: number; sum: number }[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open('diffuse-gallery');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    type Row = { recipe: { seed: number; index: number; steps: number }; png: Blob; time: number };
+    const rows = await new Promise<Row[]>((ok, fail) => {
+      const r = db.transaction('images').objectStore('images').getAll();
+      r.onsuccess = () => ok(r.result as Row[]);
+      r.onerror = () => fail(r.error);
+    });
+    db.close();
+    rows.sort((a, b) => a.time - b.time || a.recipe.index - b.recipe.index);
+    const out = [];
+    for (const row of rows) {
+      const bitmap = await createImageBitmap(row.png);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let sum = 0;
+      for (let i = 0; i < d.length; i++) sum = (sum * 31 + (d[i] ?? 0)) % 1_000_000_007;
+      const { seed, index, steps } = row.recipe;
+      out.push({ seed, index, steps, sum });
+    }
+    return out;
+  });
+}
+
+const thumbs = (page: Page) => page.locator('.gallery-thumb');
+
+describe('the gallery', () => {
+  const app = useApp({ webgpu: false });
+  let pngPath = '';
+
+  it('keeps every finished image with its recipe, across a reload and offline; delete and undo', async () => {
+    const { page, context } = app.browser;
+    await openInstalled(page, app.server.url);
+    await page.getByTestId('tab-models').click();
+    await page.getByLabel('Compute backend').selectOption('wasm');
+    await smallRun(page, 3, 2);
+    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
+    await page.getByTestId('seed').fill('1234');
+    expect(await generate(page)).toMatch(/^Done: 2 images/);
+    // The viewer shows image k's own recipe.
+    await page.locator('.cell').nth(1).click();
+    expect(await page.getByRole('dialog').getByRole('heading').textContent()).toBe(
+      'Trouser · seed 1234 · #1',
+    );
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    await page.getByTestId('tab-gallery').click();
+    await expect.poll(() => thumbs(page).count()).toBe(2);
+    expect(await page.getByTestId('gallery-summary').textContent()).toMatch(
+      /^2 of 2 images · [\d.]+ KB/,
+    );
+
+    // Offline, with the server gone: the gallery is still there.
+    await context.setOffline(true);
+    await app.server.close();
+    await page.reload();
+    await page.waitForSelector('[data-testid="backend-status"][data-backend]', {
+      timeout: 120_000,
+    });
+    await page.getByTestId('tab-gallery').click();
+    await expect.poll(() => thumbs(page).count()).toBe(2);
+
+    // Newest first, and a run in its own order: #0 then #1.
+    await thumbs(page).first().click();
+    const dialog = page.getByTestId('gallery-detail');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Trouser · seed 1234 · #0');
+    expect(await page.getByTestId('gallery-recipe').textContent()).toMatch(
+      /dpmpp-2m, 3 steps, guidance [\d.]+, WASM/,
+    );
+    await screenshot(page, 'gallery-detail');
+
+    // Its PNG carries the recipe, under a name with model, label and seed.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download PNG' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe('fashion-28-trouser-seed1234-0.png');
+    pngPath = await file.path();
+    const recipe = readRecipe(new Uint8Array(readFileSync(pngPath)));
+    expect(recipe).toMatchObject({
+      model: { id: 'fashion-28' },
+      labels: { class: 'trouser' },
+      sampler: 'dpmpp-2m',
+      steps: 3,
+      seed: 1234,
+      index: 0,
+    });
+
+    // Delete, then undo: both images are back.
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => thumbs(page).count()).toBe(1);
+    await page.getByTestId('gallery-toast').getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => thumbs(page).count()).toBe(2);
+    await page.getByTestId('gallery-toast').evaluate((e) => ((e as HTMLElement).hidden = true));
+    await screenshot(page, 'gallery', { top: true });
+  }, 400_000);
+
+  it('"Use these settings" refills the form and makes the same pixels', async () => {
+    const { page } = app.browser;
+    await thumbs(page).nth(1).click();
+    const dialog = page.getByTestId('gallery-detail');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Trouser · seed 1234 · #1');
+    await dialog.getByRole('button', { name: 'Use these settings' }).click();
+    await expect
+      .poll(() => page.getByTestId('tab-generate').getAttribute('aria-selected'))
+      .toBe('true');
+    expect(await page.getByTestId('seed').inputValue()).toBe('1234');
+    expect(await page.getByLabel('Images', { exact: true }).inputValue()).toBe('1');
+    expect(await page.getByTestId('first-index').textContent()).toMatch(/image #1 of seed 1234/);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+
+    await expect.poll(async () => (await stored(page)).length).toBe(3);
+    const [first, second, again] = await stored(page);
+    expect(again).toMatchObject({ seed: 1234, index: 1, steps: 3 });
+    expect(again!.sum).toBe(second!.sum);
+    expect(again!.sum).not.toBe(first!.sum);
+  }, 300_000);
+
+  it('opening a PNG restores its recipe; one without a recipe says so', async () => {
+    const { page } = app.browser;
+    await page.getByTestId('seed').fill('7');
+    await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Bag' });
+    await page.getByLabel('Images', { exact: true }).fill('4');
+    await page.getByTestId('tab-gallery').click();
+    await page.getByTestId('open-png-input').setInputFiles(pngPath);
+    await expect
+      .poll(() => page.getByTestId('tab-generate').getAttribute('aria-selected'))
+      .toBe('true');
+    expect(await page.getByTestId('seed').inputValue()).toBe('1234');
+    expect(await page.getByLabel('Class', { exact: true }).inputValue()).toBe('trouser');
+    expect(await page.getByLabel('Steps', { exact: true }).inputValue()).toBe('3');
+    expect(await page.getByLabel('Images', { exact: true }).inputValue()).toBe('1');
+    await page.getByTestId('gallery-toast').evaluate((e) => ((e as HTMLElement).hidden = true));
+    await page.locator('form.controls').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'recipe-restored');
+
+    // Dropped anywhere in the app: a PNG without a recipe gets readRecipe's message.
+    const plain = readFileSync(
+      resolve(import.meta.dirname, '../../public/samples/fashion-0.png'),
+    ).toString('base64');
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'plain.png', { type: 'image/png' }));
+      document
+        .querySelector('main')!
+        .dispatchEvent(
+          new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+        );
+    }, plain);
+    await expect
+      .poll(() => page.getByTestId('gallery-toast').textContent())
+      .toMatch(/This PNG carries no Diffuse recipe/);
+  }, 120_000);
+});
