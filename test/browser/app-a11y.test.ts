@@ -32,7 +32,7 @@ describe('accessibility', () => {
   it('names every control, shows focus, works by keyboard, and honours theme and reduced motion', async () => {
     const { page } = app.browser;
     await openInstalled(page, app.server.url);
-    for (const tab of ['generate', 'explore', 'models']) {
+    for (const tab of ['generate', 'explore', 'gallery', 'models']) {
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForSelector(`#panel-${tab}:not([hidden])`);
       expect(await unnamedControls(page), `unnamed controls on ${tab}`).toEqual([]);
@@ -40,6 +40,8 @@ describe('accessibility', () => {
 
     // Arrow keys move between tabs; the selected tab is the one in the tab order.
     await page.getByTestId('tab-models').focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByTestId('tab-gallery').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowLeft');
     expect(await page.getByTestId('tab-explore').getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-explore');

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readRecipe } from '../../src/media/png-text.ts';
@@ -67,6 +68,25 @@ describe('the gallery', () => {
       'Trouser · seed 1234 · #1',
     );
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    // Save all: one zip (this browser shares no files), each PNG with its own recipe.
+    const [zip] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save all' }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toBe('fashion-28-trouser-seed1234-2-images.zip');
+    const entries = unzipSync(new Uint8Array(readFileSync(await zip.path())));
+    expect(Object.keys(entries).sort()).toEqual([
+      'fashion-28-trouser-seed1234-0.png',
+      'fashion-28-trouser-seed1234-1.png',
+    ]);
+    expect(readRecipe(entries['fashion-28-trouser-seed1234-1.png']!).index).toBe(1);
+    // The context menu (a long press on a phone) on a result saves it.
+    const [one] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.cell').nth(1).click({ button: 'right' }),
+    ]);
+    expect(one.suggestedFilename()).toBe('fashion-28-trouser-seed1234-1.png');
 
     await page.getByTestId('tab-gallery').click();
     await expect.poll(() => thumbs(page).count()).toBe(2);

@@ -11,13 +11,13 @@ export interface FiltersView {
 
 export function createFilters(onChange: (f: Partial<GalleryFilter>) => void): FiltersView {
   const model = selectField({
-    label: 'Model',
+    label: 'Show model',
     options: [],
     value: '',
     onChange: (v) => onChange({ model: v }),
   });
   const label = selectField({
-    label: 'Label',
+    label: 'Show label',
     options: [],
     value: '',
     onChange: (v) => onChange({ label: v }),

@@ -43,6 +43,7 @@ export function createOpenPng(
     type: 'file',
     accept: 'image/png,.png',
     class: 'visually-hidden',
+    'aria-label': 'PNG to open',
     tabindex: -1,
     'aria-hidden': 'true',
     'data-testid': 'open-png-input',

@@ -14,6 +14,7 @@ export interface ActionsView {
 export function createActions(on: {
   vary: () => void;
   gif: () => void;
+  saveAll: () => void;
   interpolate: (to: number) => void;
 }): ActionsView {
   const vary = h(
@@ -25,6 +26,11 @@ export function createActions(on: {
     'button',
     { type: 'button', class: 'button', disabled: true, onclick: on.gif },
     'GIF',
+  );
+  const saveAll = h(
+    'button',
+    { type: 'button', class: 'button', disabled: true, onclick: on.saveAll },
+    'Save all',
   );
   const go = h(
     'button',
@@ -53,6 +59,7 @@ export function createActions(on: {
     state = o;
     vary.disabled = o.busy || !o.hasResult;
     gif.disabled = o.busy || !o.hasFrames;
+    saveAll.disabled = !o.hasResult;
     go.disabled = o.busy;
   }
 
@@ -62,6 +69,7 @@ export function createActions(on: {
       { class: 'result-actions', role: 'group', 'aria-label': 'Result actions' },
       vary,
       gif,
+      saveAll,
       target.root,
     ),
     sync,

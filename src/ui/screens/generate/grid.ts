@@ -30,6 +30,8 @@ export interface GridView {
 
 export function createGrid(
   onOpen: (shown: Shown, index: number, from: HTMLElement) => void,
+  /** A long press or the context menu on a result: save that image. */
+  onSave?: (shown: Shown, index: number) => void,
 ): GridView {
   const grid = h('div', { class: 'grid', role: 'list', 'aria-label': 'Generated images' });
   const placeholder = h(
@@ -61,6 +63,11 @@ export function createGrid(
         canvas,
       );
       if (shown) button.addEventListener('click', () => onOpen(shown, k, button));
+      if (shown && onSave)
+        button.addEventListener('contextmenu', (e) => {
+          e.preventDefault();
+          onSave(shown, k);
+        });
       return { button, canvas };
     });
     canvases = cells.map((c) => c.canvas);

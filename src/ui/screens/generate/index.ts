@@ -10,6 +10,7 @@ import { modelSwitch } from '../../conditioning.ts';
 import { createViewer } from '../../components/viewer.ts';
 import { h } from '../../dom.ts';
 import { errorKind, messageOf } from '../../errors.ts';
+import { saveAll, saveOne } from '../../export.ts';
 import { download, encodeGif } from '../../images.ts';
 import { interpolationPlan, seedPlan } from '../../plans.ts';
 import { randomSeed, settings } from '../../settings.ts';
@@ -25,11 +26,20 @@ const nextFrame = () =>
 
 export function createGenerateScreen(): HTMLElement {
   const viewer = createViewer();
-  const grid = createGrid((shown, k, from) =>
-    viewer.open(shown.run, k, shown.captions[k] ?? `Image ${k + 1}`, from),
+  const grid = createGrid(
+    (shown, k, from) => viewer.open(shown.run, k, shown.captions[k] ?? `Image ${k + 1}`, from),
+    (shown, k) => void saved(saveOne(shown.run, k).then((name) => `Saved ${name}.`)),
   );
   const progress = createProgress();
-  const actions = createActions({ vary, gif: saveGif, interpolate });
+  const actions = createActions({
+    vary,
+    gif: saveGif,
+    interpolate,
+    saveAll: () => {
+      const run = grid.shown()?.run;
+      if (run) void saved(saveAll(run));
+    },
+  });
   const controls = createControls({
     model: (id) => settings.set({ modelId: id }),
     labels: (labels) => settings.set({ labels }),
@@ -94,6 +104,15 @@ export function createGenerateScreen(): HTMLElement {
       INTERPOLATION_POINTS,
     );
     void start(plan, 4, captions);
+  }
+
+  /** Says in the announcement region what a save did (or why it failed). */
+  async function saved(what: Promise<string>): Promise<void> {
+    try {
+      progress.announce.textContent = await what;
+    } catch (e) {
+      progress.announce.textContent = `Could not save: ${messageOf(e)}`;
+    }
   }
 
   async function saveGif(): Promise<void> {

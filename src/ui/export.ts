@@ -1,0 +1,51 @@
+/**
+ * Saving a run's images: one (the viewer, a long press or the context menu
+ * on a result) or all of them ("Save all": shared as files where the Web
+ * Share API takes them, else one .zip). Each PNG carries its own recipe and a
+ * name with model, labels and seed.
+ */
+import type { Run } from './app-state.ts';
+import { download } from './images.ts';
+import { fileName, pngOf, recipeOf } from './recipes.ts';
+
+/** Image k's PNG and file name (an interpolated image, which has no recipe, is named by its place). */
+export async function imageFile(run: Run, k: number): Promise<File> {
+  const recipe = recipeOf(run, k);
+  const name = recipe ? fileName(recipe) : `${run.model.id}-interpolation-${k}.png`;
+  return new File([await pngOf(run, k, recipe)], name, { type: 'image/png' });
+}
+
+export async function saveOne(run: Run, k: number): Promise<string> {
+  const file = await imageFile(run, k);
+  download(file, file.name);
+  return file.name;
+}
+
+/** PNGs are already compressed: stored, not deflated again. */
+async function zipOf(files: File[]): Promise<Blob> {
+  const { zipSync } = await import('fflate');
+  const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (const f of files) entries[f.name] = [new Uint8Array(await f.arrayBuffer()), { level: 0 }];
+  return new Blob([zipSync(entries) as BlobPart], { type: 'application/zip' });
+}
+
+/** Shares every image of the run where the browser takes files, else downloads them as one zip; says which. */
+export async function saveAll(run: Run): Promise<string> {
+  const files = await Promise.all(
+    Array.from({ length: run.result.count }, (_, k) => imageFile(run, k)),
+  );
+  const n = files.length;
+  if (typeof navigator.canShare === 'function' && navigator.canShare({ files })) {
+    try {
+      await navigator.share({ files, title: `${n} generated images` });
+      return `Shared ${n} image${n === 1 ? '' : 's'}.`;
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') return '';
+      // Sharing refused (no user gesture left after encoding, say): the zip instead.
+    }
+  }
+  const first = files[0]?.name.replace(/-\d+\.png$/, '') ?? run.model.id;
+  const name = `${first}-${n}-images.zip`;
+  download(await zipOf(files), name);
+  return `Saved ${name}.`;
+}
