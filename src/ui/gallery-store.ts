@@ -205,10 +205,16 @@ export class GalleryStore {
   async add(items: GalleryItem[]): Promise<void> {
     if (items.length === 0) return;
     const store = await this.tx('readwrite');
-    for (const i of items) store.put(i);
     try {
+      for (const i of items) store.put(i);
       await done(store.transaction);
     } catch (e) {
+      // All or none: a put refused at once leaves the others unwritten too.
+      try {
+        store.transaction.abort();
+      } catch {
+        // Already aborted by the error itself.
+      }
       if (!isQuota(e)) throw e;
       const kept = await this.bytesUsed();
       throw new GalleryError('quota', quotaMessage(kept.count, kept.bytes, items.length));

@@ -196,4 +196,34 @@ describe('the gallery', () => {
       .poll(() => page.getByTestId('gallery-toast').textContent())
       .toMatch(/This PNG carries no Diffuse recipe/);
   }, 120_000);
+
+  it('a full device says what to delete, and loses nothing already kept', async () => {
+    const { page } = app.browser;
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      const w = window as unknown as { __put: typeof put };
+      w.__put = put;
+      IDBObjectStore.prototype.put = function (
+        this: IDBObjectStore,
+        ...args: Parameters<typeof put>
+      ) {
+        if (this.name === 'images')
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+    await expect
+      .poll(() => page.getByTestId('gallery-toast').textContent())
+      .toMatch(
+        /storage is full, so the last 1 image was not kept.*holds 3 images .*all still there.*Delete images/,
+      );
+    expect(await page.getByTestId('gallery-toast').getAttribute('role')).toBe('alert');
+    await page.evaluate(() => {
+      IDBObjectStore.prototype.put = (
+        window as unknown as { __put: typeof IDBObjectStore.prototype.put }
+      ).__put;
+    });
+    expect(await stored(page)).toHaveLength(3);
+  }, 120_000);
 });
