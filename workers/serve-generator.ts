@@ -31,7 +31,12 @@ export function serveGenerator(engines: (threads: number) => EngineLoader): void
       const onnx = (whole ? pkg.onnx.buffer : pkg.onnx.slice().buffer) as ArrayBuffer;
       return Comlink.transfer({ manifestText: pkg.manifestText, onnx, skipped: pkg.skipped }, [onnx]);
     },
-    loadModel: (source, backend) => generator.loadModel(source, backend),
+    async loadModel(source, backend) {
+      const loaded = await generator.loadModel(source, backend);
+      // Warms a CPU session while the person picks labels; a Generate stops it at once.
+      void generator.warmUp();
+      return loaded;
+    },
     checkPackage: (source) => generator.checkPackage(source),
     async generate(request, onProgress) {
       const result = await generator.generate(request, (p) => void onProgress(transferProgress(p)));

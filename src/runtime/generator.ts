@@ -64,11 +64,31 @@ export interface LoadedModel {
   backend: BackendReport;
 }
 
+/**
+ * How long a fresh CPU session is warmed up. V8 runs onnxruntime-web's WASM as
+ * baseline code for its first tens of calls, about 2× slower than after it
+ * tiers up (bench/RESULTS.md, cold vs steady); about 1.5 s of calls gets past that.
+ */
+export const WARM_UP_MS = 1500;
+
+/** Lets queued events (a generate() message) run between warm-up calls; a 0 ms timer would be clamped to 4 ms. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 export class Generator {
   private readonly platform: GeneratorPlatform;
   private denoiser: Denoiser | undefined;
   private running: AbortController | undefined;
   private caps: Promise<Capabilities> | undefined;
+  private warming: { stop: boolean; done: Promise<number> } | undefined;
 
   constructor(platform: GeneratorPlatform) {
     this.platform = platform;
@@ -80,6 +100,7 @@ export class Generator {
         'busy',
         'A generation is running; cancel it before loading another model.',
       );
+    await this.stopWarmUp();
     const pkg = await readModelPackage(source, this.platform.fetch);
     this.caps ??= this.platform.capabilities();
     const caps = await this.caps;
@@ -120,6 +141,49 @@ export class Generator {
     this.running?.abort();
   }
 
+  /**
+   * Runs batch-1 calls of the loaded model for up to `ms`, so the first real
+   * generation runs at the steady speed. CPU (WASM) path only: WebGPU is not
+   * warmed. A generate(), loadModel() or release() stops it after the call in
+   * flight. Answers the number of calls made (0 when skipped).
+   */
+  warmUp(ms = WARM_UP_MS): Promise<number> {
+    const denoiser = this.denoiser;
+    if (!denoiser || denoiser.backend.backend !== 'wasm' || this.running || this.warming)
+      return Promise.resolve(0);
+    const warming = { stop: false, done: Promise.resolve(0) };
+    warming.done = this.warmLoop(denoiser, ms, warming).finally(() => {
+      if (this.warming === warming) this.warming = undefined;
+    });
+    this.warming = warming;
+    return warming.done;
+  }
+
+  private async warmLoop(denoiser: Denoiser, ms: number, flag: { stop: boolean }): Promise<number> {
+    const { channels, height, width } = denoiser.manifest.image;
+    const x = new Float32Array(channels * height * width);
+    const denoise = denoiser.denoiseFor({});
+    const until = performance.now() + ms;
+    let calls = 0;
+    try {
+      while (!flag.stop && performance.now() < until) {
+        await denoise(x, 500, null, 1);
+        calls++;
+        await yieldToEvents();
+      }
+    } catch {
+      // A failing session shows its error in the next generation, not here.
+    }
+    return calls;
+  }
+
+  private async stopWarmUp(): Promise<void> {
+    const warming = this.warming;
+    if (!warming) return;
+    warming.stop = true;
+    await warming.done;
+  }
+
   async generate(
     request: GenerationRequest,
     onProgress: (p: GenerationProgress) => void,
@@ -140,6 +204,7 @@ export class Generator {
     let stepMs = 0;
     let stepsRun = 0;
     try {
+      await this.stopWarmUp();
       const kernels = await this.platform.kernels();
       const frames: Uint8ClampedArray[] = [];
       const images = await runSampling({
@@ -192,6 +257,7 @@ export class Generator {
 
   async release(): Promise<void> {
     this.cancel();
+    await this.stopWarmUp();
     await this.denoiser?.release();
     this.denoiser = undefined;
   }
