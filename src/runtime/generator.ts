@@ -71,6 +71,14 @@ export interface LoadedModel {
  */
 export const WARM_UP_MS = 1500;
 
+/**
+ * The name of the User Timing measure each finished generation leaves (only
+ * the latest is kept): its duration is the whole generation; its detail, the
+ * milliseconds spent in the denoiser and each step's milliseconds. bench/e2e.ts
+ * reads it from the worker; DevTools' Performance panel shows it.
+ */
+export const GENERATION_MEASURE = 'diffuse:generation';
+
 /** Lets queued events (a generate() message) run between warm-up calls; a 0 ms timer would be clamped to 4 ms. */
 function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => {
@@ -166,6 +174,8 @@ export class Generator {
     const until = performance.now() + ms;
     let calls = 0;
     try {
+      // The sampler's kernels load on first use; load them now, not in the first generation.
+      await this.platform.kernels();
       while (!flag.stop && performance.now() < until) {
         await denoise(x, 500, null, 1);
         calls++;
@@ -198,11 +208,24 @@ export class Generator {
     const controller = new AbortController();
     this.running = controller;
     let notice: string | undefined;
-    const denoise = denoiser.denoiseFor({ signal: controller.signal, onNotice: (n) => (notice = n) });
+    const denoiseOnce = denoiser.denoiseFor({
+      signal: controller.signal,
+      onNotice: (n) => (notice = n),
+    });
+    let denoiseMs = 0;
+    const denoise: typeof denoiseOnce = async (...args) => {
+      const t0 = performance.now();
+      try {
+        return await denoiseOnce(...args);
+      } finally {
+        denoiseMs += performance.now() - t0;
+      }
+    };
     const started = performance.now();
     let last = started;
     let stepMs = 0;
     let stepsRun = 0;
+    const stepsMs: number[] = [];
     try {
       await this.stopWarmUp();
       const kernels = await this.platform.kernels();
@@ -218,6 +241,7 @@ export class Generator {
         onStep: (p: SampleProgress, previews: Uint8ClampedArray | undefined) => {
           const now = performance.now();
           stepMs = now - last;
+          stepsMs.push(stepMs);
           last = now;
           stepsRun = p.step;
           const progress: GenerationProgress = {
@@ -246,6 +270,11 @@ export class Generator {
         msPerStep: (performance.now() - started) / Math.max(1, stepsRun),
       };
       if (request.keepFrames) result.frames = frames;
+      performance.clearMeasures(GENERATION_MEASURE);
+      performance.measure(GENERATION_MEASURE, {
+        start: started,
+        detail: { denoiseMs, stepsMs, count: request.count },
+      });
       return result;
     } catch (e) {
       if (controller.signal.aborted || isAbortError(e)) throw abortError();
