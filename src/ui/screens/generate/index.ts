@@ -54,10 +54,11 @@ export function createGenerateScreen(): HTMLElement {
     const ctl = new AbortController();
     own = ctl;
     syncBusy();
-    // Each piece in its own task, so a tap never turns into one long task.
+    // The status changes with the tap itself, so nothing still reads the last run's "Done".
+    progress.start(plan.caption);
+    // The grid in its own task, so a tap never turns into one long task.
     await nextFrame();
     grid.begin(plan.request.count, cols);
-    progress.start(plan.caption);
     const started = performance.now();
     try {
       const run = await app.run(plan, ctl.signal, (p) => {
