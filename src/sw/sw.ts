@@ -4,8 +4,10 @@
  * the built-in models (the list is injected at build time), serves them
  * offline, and adds COOP/COEP to every response it serves so the page is
  * cross-origin isolated (WASM threads) even on hosting that cannot set
- * headers. onnxruntime's WebGPU build is cached the first time a device with
- * a GPU loads it, and from then on it too works offline. A new version waits
+ * headers. onnxruntime's WebGPU build is not precached: a page on a device
+ * with a hardware GPU asks for it right after the first visit
+ * (CACHE_WEBGPU_RUNTIME, see src/ui/pwa.ts), and it is also cached whenever
+ * the WebGPU backend loads it; from then on it too works offline. A new version waits
  * until the page asks it to take over, so a page never mixes files of two versions.
  */
 import { ExpirationPlugin } from 'workbox-expiration';
@@ -47,19 +49,29 @@ precacheAndRoute(self.__WB_MANIFEST, {
 /** The cache that holds onnxruntime's WebGPU build once a device has used it. */
 const WEBGPU_RUNTIME_CACHE = 'diffuse-webgpu-runtime';
 
+const WEBGPU_RUNTIME = /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/;
+
 // The file name carries a content hash, so a cached copy never goes stale; only
 // the newest is kept, so an update does not leave the old 27 MB behind.
-registerRoute(
-  ({ url, sameOrigin }) => sameOrigin && /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(url.pathname),
-  new CacheFirst({
-    cacheName: WEBGPU_RUNTIME_CACHE,
-    // CacheFirst stores only 200 responses, so an error page is never kept.
-    plugins: [new ExpirationPlugin({ maxEntries: 1 }), isolation],
-  }),
-);
+const webgpuRuntime = new CacheFirst({
+  cacheName: WEBGPU_RUNTIME_CACHE,
+  // CacheFirst stores only 200 responses, so an error page is never kept.
+  plugins: [new ExpirationPlugin({ maxEntries: 1 }), isolation],
+});
+registerRoute(({ url, sameOrigin }) => sameOrigin && WEBGPU_RUNTIME.test(url.pathname), webgpuRuntime);
+
+/** Fetches onnxruntime's WebGPU build into its cache (a cache hit when it is there already). */
+function cacheWebGpuRuntime(event: ExtendableMessageEvent, href: unknown): void {
+  if (typeof href !== 'string') return;
+  const url = new URL(href, self.location.href);
+  if (url.origin !== self.location.origin || !WEBGPU_RUNTIME.test(url.pathname)) return;
+  event.waitUntil(webgpuRuntime.handle({ event, request: new Request(url.href) }).catch(() => undefined));
+}
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
-  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+  const data = event.data as { type?: string; url?: unknown } | null;
+  if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (data?.type === 'CACHE_WEBGPU_RUNTIME') cacheWebGpuRuntime(event, data.url);
 });
 
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

@@ -1,10 +1,15 @@
 /**
  * Service worker registration and the installable-app affordances: the
  * "Update available — reload" banner, the Install button (beforeinstallprompt),
- * the iOS "Add to Home Screen" hint, and the one reload that makes a first
- * visit cross-origin isolated once the service worker adds COOP/COEP.
+ * the iOS "Add to Home Screen" hint, the one reload that makes a first
+ * visit cross-origin isolated once the service worker adds COOP/COEP, and on
+ * a device with a hardware GPU, onnxruntime's WebGPU build put into the
+ * offline cache right away (so a phone that goes offline before its first
+ * GPU run still generates on the GPU; a CPU-only device never downloads it).
  */
 import { Workbox } from 'workbox-window';
+import webgpuWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { probeWebGpu } from '../runtime/backends.ts';
 import { h } from './dom.ts';
 
 interface BeforeInstallPromptEvent extends Event {
@@ -68,8 +73,24 @@ export function setupPwa(ui: PwaUi): void {
     }
   });
 
-  void wb.register().then(markReady);
+  void wb.register().then(() => {
+    markReady();
+    void cacheWebGpuRuntime();
+  });
   markReady();
+}
+
+/**
+ * Asks the service worker to cache the WebGPU build when this device has a
+ * hardware WebGPU adapter (a software one, such as SwiftShader, is slower
+ * than the CPU path and "auto" never uses it). Every load asks; after the
+ * first it is a cache hit.
+ */
+async function cacheWebGpuRuntime(): Promise<void> {
+  const gpu = await probeWebGpu(navigator as { gpu?: unknown });
+  if (gpu.unavailable !== undefined || gpu.software !== undefined) return;
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: 'CACHE_WEBGPU_RUNTIME', url: new URL(webgpuWasmUrl, document.baseURI).href });
 }
 
 function setupInstall(ui: PwaUi): void {
