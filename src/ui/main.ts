@@ -7,6 +7,7 @@ import './styles.css';
 import { app } from './app-state.ts';
 import { onCatalog, refreshCatalog } from './catalog.ts';
 import { createTabs } from './components/tabs.ts';
+import { keepFocusVisible } from './focus-scroll.ts';
 import { h, must } from './dom.ts';
 import { describeBackend } from './generator.ts';
 import { setupPwa } from './pwa.ts';
@@ -40,6 +41,7 @@ function toastFactory(region: HTMLElement): (text: string) => void {
 
 function boot(): void {
   watchSystemTheme();
+  keepFocusVisible();
   const root = must<HTMLElement>(document, '#app');
 
   const status = h(

@@ -11,7 +11,7 @@ export function createThumbs(onOpen: (item: GalleryItem, from: HTMLElement) => v
   const list = h('ul', { class: 'gallery-grid', 'aria-label': 'Kept images' });
   const empty = h(
     'p',
-    { class: 'placeholder gallery-empty' },
+    { class: 'hint gallery-empty' },
     'Every image you generate is kept here, on this device.',
   );
   let urls: string[] = [];

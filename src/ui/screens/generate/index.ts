@@ -19,6 +19,7 @@ import { createActions } from './actions.ts';
 import { createControls } from './controls.ts';
 import { createGrid } from './grid.ts';
 import { createProgress } from './progress.ts';
+import { tellInTitle } from '../../title.ts';
 
 const INTERPOLATION_POINTS = 8;
 const nextFrame = () =>
@@ -67,12 +68,15 @@ export function createGenerateScreen(): HTMLElement {
       });
       grid.show({ run, cols, captions });
       progress.done(run.result.count, (performance.now() - started) / 1000);
+      const n = run.result.count;
+      tellInTitle(`✓ Done: ${n} image${n === 1 ? '' : 's'}`);
     } catch (e) {
       grid.restore();
       const kind = ctl.signal.aborted ? 'cancelled' : errorKind(e);
       if (kind === 'cancelled') progress.cancelled();
       else if (kind === 'busy') progress.failed(`Not started: ${messageOf(e)}`);
       else progress.failed(`Generation failed: ${messageOf(e)}`);
+      if (kind === 'failed') tellInTitle('✗ Generation failed');
     } finally {
       own = undefined;
       syncBusy();

@@ -14,6 +14,15 @@ export interface ProgressView {
 
 const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
+/** Weight of the newest step in the smoothed time per step (an exponential moving average). */
+const SMOOTHING = 0.2;
+
+/** The time per step, smoothed so the ETA does not jump with each step's own time. */
+export function smoothMs(previous: number | undefined, ms: number): number {
+  if (previous === undefined || !Number.isFinite(previous)) return ms;
+  return previous + SMOOTHING * (ms - previous);
+}
+
 export function createProgress(): ProgressView {
   const bar = h('progress', {
     max: 1,
@@ -25,6 +34,7 @@ export function createProgress(): ProgressView {
   const announce = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'generate-error' });
   error.hidden = true;
+  let ms: number | undefined;
 
   return {
     root: h('div', {}, h('div', { class: 'progress-row' }, bar, text), error),
@@ -32,14 +42,18 @@ export function createProgress(): ProgressView {
     start(summary) {
       error.hidden = true;
       bar.value = 0;
+      ms = undefined;
       text.textContent = 'Loading model…';
       announce.textContent = `Generating ${summary}.`;
     },
     step(p) {
       bar.max = p.of;
       bar.value = p.step;
-      const eta = ((p.of - p.step) * p.msPerStep) / 1000;
-      text.textContent = `Step ${p.step} of ${p.of} · ${Math.round(p.msPerStep)} ms/step · ${formatSeconds(eta)} left`;
+      ms = smoothMs(ms, p.msPerStep);
+      const eta = ((p.of - p.step) * ms) / 1000;
+      // Short enough for a 390 px phone at large text (the status line has the ms per step).
+      text.textContent = `Step ${p.step} of ${p.of} · ${formatSeconds(eta)} left`;
+      text.title = `${Math.round(p.msPerStep)} ms/step`;
       if (p.notice) announce.textContent = p.notice;
     },
     done(count, seconds) {
