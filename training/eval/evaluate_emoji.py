@@ -1,5 +1,4 @@
-"""Quality gate for an emoji-32 checkpoint, sampled with the PyTorch samplers of
-training/diffusion.py (which mirror the app's): per setting,
+"""Quality gate for emoji-32: per setting,
 
 - category and style agreement: --per-pair samples of every (category, style),
   judged by training/eval/emoji_judge.py; the category target is relative to
@@ -11,14 +10,24 @@ training/diffusion.py (which mirror the app's): per setting,
   training image than the 5th percentile of held-out-to-train nearest
   distances, and a picture of the 8 nearest pairs.
 
+python3 training/eval/evaluate_emoji.py --impl app --model-dir public/models/emoji-32 \\
+    --judge runs/emoji-judge.pt --out runs/emoji-eval-app
 python3 training/eval/evaluate_emoji.py --ckpt runs/emoji/checkpoint.pt \\
     --judge runs/emoji-judge.pt --out runs/emoji-eval [--device cuda]
+
+With --impl app the samples come from the app itself: `npm run generate`
+(its TypeScript sampling loop, AssemblyScript kernels and Philox noise on the
+exported model.onnx, onnxruntime-node), one call per (category, style) and
+run of at most 64 images, saved with --npy. --impl torch (the default)
+samples a checkpoint with the PyTorch samplers of training/diffusion.py.
 
 Results accumulate in OUT/results.json; OUT/results.md holds the table."""
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -32,7 +41,7 @@ import emoji_data  # noqa: E402
 import emoji_judge  # noqa: E402
 from diffusion import Schedule, sample  # noqa: E402
 from emoji_grids import tile, to_uint8  # noqa: E402
-from evaluate import frechet, parse_key  # noqa: E402
+from evaluate import APP_MAX_COUNT, ROOT, frechet, parse_key  # noqa: E402
 from export import load_ema  # noqa: E402
 
 # The gate's setting first, then the ones the issue asks to report beside it.
@@ -48,6 +57,33 @@ def draw(model, sched, labels, setting, null, batch, gen):
         xs.append(sample(model, sched, (len(lab), 3, emoji_data.SIZE, emoji_data.SIZE), lab, w, null,
                          sampler=s, steps=steps, generator=gen).cpu())
     return torch.cat(xs)
+
+
+def draw_app(model_dir, labels, setting, seed, threads, groups):
+    """The app's samples for each row of labels ([category, style]), as N×3×32×32 in [-1, 1]. Rows of
+    one (category, style) share seed + its pair index; image k of that run uses noise stream k."""
+    s, steps, w = parse_key(setting)
+    xs = [None] * len(labels)
+    pairs = {}
+    for i, (c, st) in enumerate(labels.tolist()):
+        pairs.setdefault((c, st), []).append(i)
+    with tempfile.TemporaryDirectory() as tmp:
+        for (c, st), rows in pairs.items():
+            for first in range(0, len(rows), APP_MAX_COUNT):
+                n = min(APP_MAX_COUNT, len(rows) - first)
+                npy = os.path.join(tmp, "x.npy")
+                cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
+                       "--model", model_dir, "--label", f"category={groups[0][c]}", "--label", f"style={groups[1][st]}",
+                       "--n", str(n), "--first-index", str(first), "--sampler", s, "--steps", str(steps),
+                       "--guidance", f"{w:g}", "--seed", str(seed + c * 100 + st), "--engine", "native",
+                       "--threads", str(threads), "--out", os.path.join(tmp, "x.png"), "--npy", npy]
+                done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                if done.returncode != 0:
+                    raise SystemExit(f"evaluate_emoji: npm run generate failed: {done.stderr.strip()[-500:]}")
+                a = torch.from_numpy(np.load(npy)).permute(0, 3, 1, 2).float() / 127.5 - 1
+                for j, row in enumerate(rows[first:first + n]):
+                    xs[row] = a[j]
+    return torch.stack(xs)
 
 
 def nearest(a, b, batch=512):
@@ -67,7 +103,11 @@ def pair_counts(y, n_cat, n_sty):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ckpt", required=True)
+    p.add_argument("--impl", choices=("torch", "app"), default="torch",
+                   help="torch: PyTorch samplers on --ckpt; app: the app's CLI on --model-dir")
+    p.add_argument("--ckpt", help="checkpoint to sample (--impl torch)")
+    p.add_argument("--model-dir", default=os.path.join(ROOT, "public", "models", "emoji-32"),
+                   help="folder holding model.json and model.onnx (--impl app)")
     p.add_argument("--judge", required=True, help="weights from emoji_judge.py (its .json beside it)")
     p.add_argument("--out", required=True)
     p.add_argument("--data", default=emoji_data.DEFAULT_DIR)
@@ -79,6 +119,8 @@ def main(argv=None):
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
+    if a.impl == "torch" and not a.ckpt:
+        p.error("--impl torch needs --ckpt (a checkpoint from training/train.py)")
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     res_path = os.path.join(a.out, "results.json")
@@ -108,29 +150,44 @@ def main(argv=None):
     threshold = float(np.percentile(d_test.numpy(), 5))
     results["memorization_threshold"] = threshold
 
-    model, ck = load_ema(a.ckpt)
-    model = model.to(a.device)
-    results["train_steps"] = ck["step"]
-    args = ck["args"]
-    sched = Schedule(args["schedule"], args["beta_start"], args["beta_end"], args["T"])
-    null = torch.tensor(ck["config"]["label_groups"], device=a.device)
+    if a.impl == "app":
+        manifest = json.load(open(os.path.join(a.model_dir, "model.json")))
+        results["model"] = manifest["file"]["sha256"]
+        results["train_steps"] = manifest.get("description", "")
+        groups = [g["labels"] for g in manifest["conditioning"]["groups"]]
+
+        def sample_rows(labels, k, seed):
+            return draw_app(a.model_dir, labels, k, seed, a.threads, groups)
+    else:
+        model, ck = load_ema(a.ckpt)
+        model = model.to(a.device)
+        results["train_steps"] = f"checkpoint at {ck['step']} steps"
+        args = ck["args"]
+        sched = Schedule(args["schedule"], args["beta_start"], args["beta_end"], args["T"])
+        null = torch.tensor(ck["config"]["label_groups"], device=a.device)
+        gen = torch.Generator().manual_seed(a.seed)
+
+        def sample_rows(labels, k, seed):
+            return draw(model, sched, labels.to(a.device), k, null, a.batch, gen)
     settings = [k for k in a.only.split(",") if k] or SETTINGS
     for k in settings:
         if parse_key(k) is None:
             p.error(f"--only: {k} is not sampler-steps-wG")
         per_pair = a.per_pair_ddpm if (k.startswith("ddpm-") and a.per_pair_ddpm) else a.per_pair
         t0 = time.time()
-        gen = torch.Generator().manual_seed(a.seed)
+        if a.impl == "torch":
+            gen.manual_seed(a.seed)
         pairs = torch.tensor([[c, s] for c in range(n_cat) for s in range(n_sty)])
         labels = pairs.repeat_interleave(per_pair, 0)
-        x = draw(model, sched, labels.to(a.device), k, null, a.batch, gen)
+        x = sample_rows(labels, k, a.seed)
         cat, sty, _ = emoji_judge.predict(judge, x)
         cat_agree = (cat.argmax(1) == labels[:, 0]).float().mean().item()
         sty_agree = (sty.argmax(1) == labels[:, 1]).float().mean().item()
         # Fréchet distance on samples in the held-out mix.
         fd_labels = torch.cat([pairs[c * n_sty + s].repeat(counts[c][s], 1) for c in range(n_cat)
                                for s in range(n_sty)])
-        x_fd = draw(model, sched, fd_labels.to(a.device), k, null, a.batch, gen)
+        # Other seeds than the agreement samples, so the two sets are independent.
+        x_fd = sample_rows(fd_labels, k, a.seed + 10_000)
         _, _, fd_feats = emoji_judge.predict(judge, x_fd)
         fd = frechet(fd_feats.double().numpy(), test_feats)
         d, idx = nearest(((x + 1) / 2).flatten(1), flat_train)
@@ -139,7 +196,7 @@ def main(argv=None):
             "n": len(labels), "n_fd": len(fd_labels), "category_agreement": cat_agree,
             "category_ratio": cat_agree / held_out["category"], "style_agreement": sty_agree,
             "frechet": fd, "frechet_ratio": fd / results["floor"]["frechet"], "memorized_share": memo,
-            "seconds": time.time() - t0,
+            "seconds": time.time() - t0, "impl": a.impl,
         }
         # The 8 nearest (sample, training image) pairs, side by side.
         order = torch.argsort(d)[:8]
@@ -165,7 +222,7 @@ def write_table(results, settings, path):
                          f"{r['frechet']:.2f} ({r['frechet'] / floor:.2f}×) | {100 * r['memorized_share']:.1f} % | "
                          f"{r['seconds']:.0f} |")
     j = results["judge_held_out"]
-    lines += ["", f"Checkpoint: {results['train_steps']} steps. Judge held-out accuracy: category "
+    lines += ["", f"Model: {results['train_steps']}. Judge held-out accuracy: category "
               f"{100 * j['category']:.1f} %, style {100 * j['style']:.1f} %. Fréchet floor (real training "
               f"images, {results['floor']['n']}, held-out mix): {floor:.2f}. Memorization threshold "
               f"(5th percentile of held-out-to-train pixel distances): {results['memorization_threshold']:.3f}.",
