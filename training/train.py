@@ -161,7 +161,9 @@ def main(argv=None):
         ck = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["opt"])
+        # A checkpoint trimmed to its weights (to move it off a GPU machine) resumes with a fresh AdamW.
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
         step = ck["step"]
         if rank == 0:
             print(f"resumed at step {step}", flush=True)
