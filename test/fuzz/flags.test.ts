@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, FLAGS, parseArgs, type GenerateOptions } from '../../src/cli/args.ts';
 import { REQUEST_SPEC } from '../../src/core/request-spec.ts';
-import { expectFuzzClean, Wrong, type Rng } from './harness.ts';
+import { fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 const NAMES = Object.keys(FLAGS);
 const VALUES = [
@@ -51,24 +51,21 @@ function check(args: string[], o: GenerateOptions): void {
   if (bad.length > 0) throw new Wrong(`parseArgs accepted ${JSON.stringify(args)} as ${bad.join(', ')}`);
 }
 
-describe('fuzz: CLI flags', () => {
-  it('found: an empty --out (or --init, --model, --npy) is refused before any work', () => {
+describe('fuzz: CLI flags, found', () => {
+  it('an empty --out (or --init, --model, --npy) is refused before any work', () => {
     for (const argv of [['--out', ''], ['--out='], ['--init', ' '], ['--model='], ['--npy', '']])
       expect(() => parseArgs(argv)).toThrow(/^--\w+ needs a non-empty value/);
   });
+});
 
-  it('every vector parses within range or fails with a CliError', async () => {
-    await expectFuzzClean({
-      name: 'cli-flags',
-      budgetMs: 4000,
-      maxCases: 20000,
-      caseMs: 200,
-      rssMiB: 1024,
-      generate: (rng) => argv(rng),
-      run: (args) => parseArgs(args),
-      check,
-      clearError: (e) => e instanceof CliError && !e.message.includes('\n'),
-      show: (args) => JSON.stringify(args),
-    });
-  });
+fuzzTarget('every vector parses within range or fails with a CliError', {
+  name: 'cli-flags',
+  budgetMs: 4000,
+  maxCases: 20000,
+  caseMs: 200,
+  generate: (rng) => argv(rng),
+  run: (args) => parseArgs(args),
+  check,
+  clearError: (e) => e instanceof CliError && !e.message.includes('\n'),
+  show: (args) => JSON.stringify(args),
 });

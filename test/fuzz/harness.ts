@@ -18,7 +18,7 @@
  * target, seed and case index straight to stderr and ends the process.
  */
 import { Worker } from 'node:worker_threads';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 export const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2026) >>> 0;
 const BUDGET = Number(process.env.FUZZ_BUDGET ?? 1);
@@ -68,8 +68,8 @@ export interface Target<I, R> {
   maxCases: number;
   /** Longest a single case may take. */
   caseMs: number;
-  /** Peak RSS bound for the process while this target runs. */
-  rssMiB: number;
+  /** Peak RSS bound for the process while this target runs (default 1024). */
+  rssMiB?: number;
   generate(rng: Rng, index: number): I;
   run(input: I): Promise<R> | R;
   /** Throws Wrong when a result is not correct for its input. */
@@ -131,7 +131,10 @@ function watchdog(name: string, hangMs: number): { enter(index: number): void; l
   };
 }
 
+const DEFAULT_RSS_MIB = 1024;
+
 export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
+  const rssLimit = t.rssMiB ?? DEFAULT_RSS_MIB;
   const started = performance.now();
   const failures: string[] = [];
   let peak = rssMiB();
@@ -155,7 +158,7 @@ export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
     const ms = performance.now() - caseStart;
     if (!problem && ms > t.caseMs) problem = `took ${ms.toFixed(0)} ms (limit ${t.caseMs} ms)`;
     peak = Math.max(peak, rssMiB());
-    if (!problem && peak > t.rssMiB) problem = `peak RSS ${peak.toFixed(0)} MiB passed ${t.rssMiB} MiB`;
+    if (!problem && peak > rssLimit) problem = `peak RSS ${peak.toFixed(0)} MiB passed ${rssLimit} MiB`;
     cases++;
     if (problem) {
       failures.push(
@@ -177,8 +180,19 @@ export async function fuzz<I, R>(t: Target<I, R>): Promise<Report> {
 export async function expectFuzzClean<I, R>(t: Target<I, R>): Promise<void> {
   const report = await fuzz(t);
   expect(report.failures.join('\n\n'), `${t.name}: failing cases`).toBe('');
-  expect(report.peakRssMiB, `${t.name}: peak RSS (MiB)`).toBeLessThan(t.rssMiB);
+  expect(report.peakRssMiB, `${t.name}: peak RSS (MiB)`).toBeLessThan(t.rssMiB ?? DEFAULT_RSS_MIB);
   expect(report.cases).toBeGreaterThan(0);
+}
+
+/**
+ * Registers the target as a test file's suite: `describe('fuzz: <name>')`
+ * with one case, `claim`, that fuzzes the target clean. `timeoutMs` raises
+ * the test's limit for a target whose budget and slowest case pass the default.
+ */
+export function fuzzTarget<I, R>(claim: string, t: Target<I, R>, timeoutMs?: number): void {
+  describe(`fuzz: ${t.name}`, () => {
+    it(claim, () => expectFuzzClean(t), timeoutMs);
+  });
 }
 
 export const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');

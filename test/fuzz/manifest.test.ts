@@ -6,14 +6,13 @@
  * or refused with code 'too-large'.
  */
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'vitest';
 import { labelGroups } from '../../src/core/conditioning.ts';
 import type { ModelManifest } from '../../src/core/manifest.ts';
 import { checkRequest } from '../../src/core/request.ts';
 import { buildSchedule } from '../../src/core/schedule.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { checkDeclaredSizes, parseManifest } from '../../src/runtime/model-package.ts';
-import { expectFuzzClean, Wrong, type Rng } from './harness.ts';
+import { fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -129,20 +128,14 @@ function check(_text: string, m: ModelManifest): void {
   );
 }
 
-describe('fuzz: model.json', () => {
-  it('every manifest is valid for the app, or refused with a message naming the field', async () => {
-    await expectFuzzClean({
-      name: 'model.json',
-      budgetMs: 8000,
-      maxCases: 20000,
-      caseMs: 500,
-      rssMiB: 1024,
-      generate,
-      run: (text) => parseManifest(text),
-      check,
-      clearError: (e) =>
-        e instanceof RuntimeError && ['manifest-json', 'manifest-invalid', 'too-large'].includes(e.code),
-      show: (text) => (text.length > 2000 ? `${JSON.stringify(text.slice(0, 2000))}… (${text.length} chars)` : JSON.stringify(text)),
-    });
-  });
+fuzzTarget('every manifest is valid for the app, or refused with a message naming the field', {
+  name: 'model.json',
+  budgetMs: 8000,
+  maxCases: 20000,
+  caseMs: 500,
+  generate,
+  run: (text) => parseManifest(text),
+  check,
+  clearError: (e) => e instanceof RuntimeError && ['manifest-json', 'manifest-invalid', 'too-large'].includes(e.code),
+  show: (text) => (text.length > 2000 ? `${JSON.stringify(text.slice(0, 2000))}… (${text.length} chars)` : JSON.stringify(text)),
 });

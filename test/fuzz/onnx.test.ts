@@ -7,13 +7,13 @@
  * with the NaN/Inf error naming the step, never an all-black "done".
  */
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'vitest';
+import { afterAll } from 'vitest';
 import { ModelOutputError } from '../../src/core/finite.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { Generator } from '../../src/runtime/generator.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
-import { b64, expectFuzzClean, Wrong, type Rng } from './harness.ts';
+import { b64, fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 const onnx = new Uint8Array(readFileSync('public/models/fashion-28/model.onnx'));
 const manifest = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<string, unknown>;
@@ -104,21 +104,24 @@ function check(_input: OnnxCase, out: Outcome): void {
   if (out.images.length !== 28 * 28 * 4) throw new Wrong(`${out.images.length} bytes of image`);
 }
 
-describe('fuzz: model.onnx bytes', () => {
-  it('every file is refused with a message, or runs to finite images or a NaN error naming the step', async () => {
-    await expectFuzzClean({
-      name: 'model.onnx',
-      budgetMs: 20000,
-      maxCases: 400,
-      caseMs: 10000,
-      rssMiB: 1536,
-      generate: mutate,
-      run,
-      check,
-      clearError: (e) =>
-        e instanceof RuntimeError && ['file-empty', 'onnx-invalid', 'io-mismatch', 'run-failed', 'no-backend'].includes(e.code),
-      show: (input) => `${input.how}: ${input.bytes.length} bytes, base64 ${b64(input.bytes).slice(0, 64)}… (FUZZ_SEED and the case index rebuild it exactly)`,
-    });
-    console.log(`model.onnx outcomes: ${tally.refused} refused, ${tally.generated} generated, ${tally.stopped} stopped on NaN/Inf`);
-  }, 120_000);
+afterAll(() => {
+  console.log(`model.onnx outcomes: ${tally.refused} refused, ${tally.generated} generated, ${tally.stopped} stopped on NaN/Inf`);
 });
+
+fuzzTarget(
+  'every file is refused with a message, or runs to finite images or a NaN error naming the step',
+  {
+    name: 'model.onnx',
+    budgetMs: 20000,
+    maxCases: 400,
+    caseMs: 10000,
+    rssMiB: 1536,
+    generate: mutate,
+    run,
+    check,
+    clearError: (e) =>
+      e instanceof RuntimeError && ['file-empty', 'onnx-invalid', 'io-mismatch', 'run-failed', 'no-backend'].includes(e.code),
+    show: (input) => `${input.how}: ${input.bytes.length} bytes, base64 ${b64(input.bytes).slice(0, 64)}… (FUZZ_SEED and the case index rebuild it exactly)`,
+  },
+  120_000,
+);

@@ -6,11 +6,10 @@
  * else must end in an Error with a message, within the time and memory bounds.
  */
 import { crc32, deflateSync } from 'node:zlib';
-import { describe, it } from 'vitest';
 import { pngToImage } from '../../src/cli/images.ts';
 import { resizeArea } from '../../src/media/resize.ts';
 import { rgbaToCHW } from '../../src/media/rgba.ts';
-import { b64, expectFuzzClean, Wrong, type Rng } from './harness.ts';
+import { b64, fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 interface PngCase {
   bytes: Uint8Array;
@@ -134,23 +133,18 @@ function check(input: PngCase, out: Float32Array): void {
   if (worst > 1e-5) throw new Wrong(`decoded pixels differ from the file's by up to ${worst}`);
 }
 
-describe('fuzz: PNG inputs', () => {
-  it('every PNG decodes to its own pixels, or fails with a message, in bounded time and memory', async () => {
-    await expectFuzzClean({
-      name: 'png',
-      budgetMs: 12000,
-      maxCases: 4000,
-      // A header at the limit (4096×4096) is decoded in full: about 2 s and 500 MiB on a 2-core machine.
-      caseMs: 10000,
-      rssMiB: 1024,
-      generate: (rng) => {
-        const png = validPng(rng);
-        return rng.bool(0.35) ? png : mutate(rng, png);
-      },
-      run: (input) => pngToImage(input.bytes, input.channels, SIZE, SIZE),
-      check,
-      clearError: () => true,
-      show: (input) => `channels ${input.channels}, png base64 ${b64(input.bytes)}`,
-    });
-  });
+fuzzTarget('every PNG decodes to its own pixels, or fails with a message, in bounded time and memory', {
+  name: 'png',
+  budgetMs: 12000,
+  maxCases: 4000,
+  // A header at the limit (4096×4096) is decoded in full: about 2 s and 500 MiB on a 2-core machine.
+  caseMs: 10000,
+  generate: (rng) => {
+    const png = validPng(rng);
+    return rng.bool(0.35) ? png : mutate(rng, png);
+  },
+  run: (input) => pngToImage(input.bytes, input.channels, SIZE, SIZE),
+  check,
+  clearError: () => true,
+  show: (input) => `channels ${input.channels}, png base64 ${b64(input.bytes)}`,
 });

@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createDeflateRaw } from 'node:zlib';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll } from 'vitest';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import { readModelZip, type ZipPackage } from '../../src/runtime/model-zip.ts';
 import { buildZip, entry, type RawEntry } from '../support/zip.ts';
-import { b64, expectFuzzClean, Wrong, type Rng } from './harness.ts';
+import { b64, fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 const manifestText = readFileSync('public/models/fashion-28/model.json', 'utf8');
 const onnx = new Uint8Array(readFileSync('public/models/fashion-28/model.onnx'));
@@ -117,21 +117,15 @@ const show = (input: ZipCase) => {
   return text.length > 4000 ? `zip of ${input.zip.length} bytes (base64 head ${text.slice(0, 4000)}…)` : `zip base64 ${text}`;
 };
 
-describe('fuzz: .zip model packages', () => {
-  it('every zip yields its own package or a clear error, quickly and in bounded memory', async () => {
-    await expectFuzzClean({
-      name: 'zip',
-      budgetMs: 12000,
-      maxCases: 3000,
-      caseMs: 3000,
-      rssMiB: 1024,
-      generate,
-      run: (input) => readModelZip(input.zip, 'pkg.zip'),
-      check,
-      clearError: (e) =>
-        e instanceof RuntimeError &&
-        ['zip-invalid', 'too-large', 'file-size', 'manifest-json', 'manifest-invalid'].includes(e.code),
-      show,
-    });
-  });
+fuzzTarget('every zip yields its own package or a clear error, quickly and in bounded memory', {
+  name: 'zip',
+  budgetMs: 12000,
+  maxCases: 3000,
+  caseMs: 3000,
+  generate,
+  run: (input) => readModelZip(input.zip, 'pkg.zip'),
+  check,
+  clearError: (e) =>
+    e instanceof RuntimeError && ['zip-invalid', 'too-large', 'file-size', 'manifest-json', 'manifest-invalid'].includes(e.code),
+  show,
 });
