@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { mulberry32 } from './mulberry32.ts';
 
 const SIZE = 32;
 const SEED = 10;
@@ -170,18 +171,6 @@ function dropNearDuplicates(items: Item[]): Item[] {
   return kept.map((k) => k.item);
 }
 
-// mulberry32: a small seeded PRNG, so the split is the same on every machine.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function main(): void {
   const outIdx = process.argv.indexOf('--out');
   const out = outIdx > 0 ? process.argv[outIdx + 1]! : '.cache/emoji';
@@ -234,7 +223,7 @@ function main(): void {
   });
 
   // Test split: the same share of every (category, style) pair, drawn by a seeded shuffle.
-  const random = rng(SEED);
+  const random = mulberry32(SEED); // the split is the same on every machine
   const test = new Set<Item>();
   const counts: Record<string, Record<string, { train: number; test: number }>> = {};
   for (const [c, cat] of CATEGORIES.entries()) {

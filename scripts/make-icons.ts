@@ -5,34 +5,11 @@
  *   node --import tsx scripts/make-icons.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-/** The part of pngjs (untyped) these scripts use. */
-interface PngImage {
-  data: Buffer;
-}
-interface PngModule {
-  PNG: {
-    new (opts: { width: number; height: number; colorType?: number; inputColorType?: number; bitDepth?: number }): PngImage;
-    sync: { write(png: PngImage, opts?: { colorType?: number; inputColorType?: number }): Buffer };
-  };
-}
-const { PNG } = createRequire(import.meta.url)('pngjs') as PngModule;
+import { mulberry32 } from './mulberry32.ts';
+import { PNG } from './pngjs.ts';
 
 const BG: [number, number, number] = [20, 18, 31];
 const FG: [number, number, number] = [160, 140, 255];
-
-/** mulberry32: a small seeded PRNG so the icons are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * size: icon side in px; content: fraction of the side the artwork spans
@@ -44,7 +21,7 @@ function drawIcon(size: number, content: number, rounded: number): Buffer {
   const grid = 24;
   const cell = (size * content) / grid;
   const origin = (size - cell * grid) / 2;
-  const rand = prng(7);
+  const rand = mulberry32(7);
   const noise = Array.from({ length: grid * grid }, () => rand());
   const radius = rounded * size;
   for (let y = 0; y < size; y++) {

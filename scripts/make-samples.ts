@@ -9,19 +9,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-
-/** The part of pngjs (untyped) these scripts use. */
-interface PngImage {
-  data: Buffer;
-}
-interface PngModule {
-  PNG: {
-    new (opts: { width: number; height: number; colorType?: number; inputColorType?: number; bitDepth?: number }): PngImage;
-    sync: { write(png: PngImage, opts?: { colorType?: number; inputColorType?: number }): Buffer };
-  };
-}
-const { PNG } = createRequire(import.meta.url)('pngjs') as PngModule;
+import { PNG } from './pngjs.ts';
 
 const LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28;
