@@ -77,36 +77,46 @@ def parse_key(k):
 APP_MAX_COUNT = 64
 
 
+def app_run(model_dir, label_flags, n, first, sampler, steps, w, seed, threads):
+    """One run of the app's CLI (src/cli/generate.ts, native engine): images first..first+n-1 of seed
+    for label_flags (e.g. ["--class", "3"]), as N×C×H×W floats in [-1, 1]. Image k is the app's image k
+    for that seed, so runs of at most APP_MAX_COUNT continue one another with first."""
+    with tempfile.TemporaryDirectory() as tmp:
+        npy = os.path.join(tmp, "run.npy")
+        cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
+               "--model", model_dir, *label_flags, "--n", str(n), "--first-index", str(first),
+               "--sampler", sampler, "--steps", str(steps), "--guidance", f"{w:g}", "--seed", str(seed),
+               "--engine", "native", "--threads", str(threads), "--out", os.path.join(tmp, "run.png"), "--npy", npy]
+        done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"npm run generate failed for {' '.join(label_flags)}: {done.stderr.strip()[-500:]}")
+        a = np.load(npy)  # N×H×W×C uint8
+    return torch.from_numpy(a).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+
 def app_samples(model_dir, sampler, steps, w, per_class, seed, threads):
     """per_class images of each class 0..9 (class-major) from the app's CLI, as N×1×H×W floats in [-1, 1].
-    Class c uses seed + c; image k is the app's image k for that seed (runs of at most APP_MAX_COUNT
-    images continue with --first-index, which gives the same pictures as one large run)."""
+    Class c uses seed + c."""
     xs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for c in range(10):
-            for first in range(0, per_class, APP_MAX_COUNT):
-                n = min(APP_MAX_COUNT, per_class - first)
-                npy = os.path.join(tmp, f"{c}-{first}.npy")
-                cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
-                       "--model", model_dir, "--class", str(c), "--n", str(n), "--first-index", str(first),
-                       "--sampler", sampler, "--steps", str(steps), "--guidance", f"{w:g}", "--seed", str(seed + c),
-                       "--engine", "native", "--threads", str(threads),
-                       "--out", os.path.join(tmp, f"{c}-{first}.png"), "--npy", npy]
-                done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                if done.returncode != 0:
-                    raise SystemExit(f"evaluate: npm run generate failed for class {c}: {done.stderr.strip()[-500:]}")
-                a = np.load(npy)  # N×H×W×C uint8
-                xs.append(torch.from_numpy(a).permute(0, 3, 1, 2).float() / 127.5 - 1)
+    for c in range(10):
+        for first in range(0, per_class, APP_MAX_COUNT):
+            n = min(APP_MAX_COUNT, per_class - first)
+            xs.append(app_run(model_dir, ["--class", str(c)], n, first, sampler, steps, w, seed + c, threads))
     return torch.cat(xs)
+
+
+def add_impl_args(p, model):
+    """--impl, --ckpt and --model-dir: which sampling code draws the samples, and from what."""
+    p.add_argument("--impl", choices=("torch", "app"), default="torch",
+                   help="torch: PyTorch samplers on --ckpt; app: the app's own sampling loop (its CLI) on --model-dir")
+    p.add_argument("--ckpt", help="checkpoint to sample (--impl torch)")
+    p.add_argument("--model-dir", default=os.path.join(ROOT, "public", "models", model),
+                   help="model folder holding model.json and model.onnx (--impl app)")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--impl", choices=("torch", "app"), default="torch",
-                   help="torch: PyTorch samplers on --ckpt; app: the app's own sampling loop on --model-dir")
-    p.add_argument("--ckpt", help="checkpoint to sample (--impl torch)")
-    p.add_argument("--model-dir", default=os.path.join(ROOT, "public", "models", "fashion-28"),
-                   help="model folder holding model.json and model.onnx (--impl app)")
+    add_impl_args(p, "fashion-28")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="onnxruntime threads (--impl app)")
     p.add_argument("--classifier", required=True)
     p.add_argument("--out", required=True)

@@ -25,9 +25,7 @@ Results accumulate in OUT/results.json; OUT/results.md holds the table."""
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -41,7 +39,7 @@ import emoji_data  # noqa: E402
 import emoji_judge  # noqa: E402
 from diffusion import Schedule, sample  # noqa: E402
 from emoji_grids import tile, to_uint8  # noqa: E402
-from evaluate import APP_MAX_COUNT, ROOT, frechet, parse_key  # noqa: E402
+from evaluate import APP_MAX_COUNT, add_impl_args, app_run, frechet, parse_key  # noqa: E402
 from export import load_ema  # noqa: E402
 
 # The gate's setting first, then the ones the issue asks to report beside it.
@@ -67,22 +65,13 @@ def draw_app(model_dir, labels, setting, seed, threads, groups):
     pairs = {}
     for i, (c, st) in enumerate(labels.tolist()):
         pairs.setdefault((c, st), []).append(i)
-    with tempfile.TemporaryDirectory() as tmp:
-        for (c, st), rows in pairs.items():
-            for first in range(0, len(rows), APP_MAX_COUNT):
-                n = min(APP_MAX_COUNT, len(rows) - first)
-                npy = os.path.join(tmp, "x.npy")
-                cmd = ["node", "--import", "tsx", os.path.join(ROOT, "src", "cli", "generate.ts"),
-                       "--model", model_dir, "--label", f"category={groups[0][c]}", "--label", f"style={groups[1][st]}",
-                       "--n", str(n), "--first-index", str(first), "--sampler", s, "--steps", str(steps),
-                       "--guidance", f"{w:g}", "--seed", str(seed + c * 100 + st), "--engine", "native",
-                       "--threads", str(threads), "--out", os.path.join(tmp, "x.png"), "--npy", npy]
-                done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                if done.returncode != 0:
-                    raise SystemExit(f"evaluate_emoji: npm run generate failed: {done.stderr.strip()[-500:]}")
-                a = torch.from_numpy(np.load(npy)).permute(0, 3, 1, 2).float() / 127.5 - 1
-                for j, row in enumerate(rows[first:first + n]):
-                    xs[row] = a[j]
+    for (c, st), rows in pairs.items():
+        flags = ["--label", f"category={groups[0][c]}", "--label", f"style={groups[1][st]}"]
+        for first in range(0, len(rows), APP_MAX_COUNT):
+            n = min(APP_MAX_COUNT, len(rows) - first)
+            a = app_run(model_dir, flags, n, first, s, steps, w, seed + c * 100 + st, threads)
+            for j, row in enumerate(rows[first:first + n]):
+                xs[row] = a[j]
     return torch.stack(xs)
 
 
@@ -103,11 +92,7 @@ def pair_counts(y, n_cat, n_sty):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--impl", choices=("torch", "app"), default="torch",
-                   help="torch: PyTorch samplers on --ckpt; app: the app's CLI on --model-dir")
-    p.add_argument("--ckpt", help="checkpoint to sample (--impl torch)")
-    p.add_argument("--model-dir", default=os.path.join(ROOT, "public", "models", "emoji-32"),
-                   help="folder holding model.json and model.onnx (--impl app)")
+    add_impl_args(p, "emoji-32")
     p.add_argument("--judge", required=True, help="weights from emoji_judge.py (its .json beside it)")
     p.add_argument("--out", required=True)
     p.add_argument("--data", default=emoji_data.DEFAULT_DIR)
