@@ -8,6 +8,7 @@ import { samplerSpec } from '../../../core/samplers.ts';
 import { isGuided } from '../../../core/conditioning.ts';
 import type { ModelEntry } from '../../catalog.ts';
 import { selectField, specRange } from '../../components/fields.ts';
+import { scaleField } from '../../components/scale-field.ts';
 import { seedField } from '../../components/seed-field.ts';
 import { choiceOf } from '../../conditioning.ts';
 import { h } from '../../dom.ts';
@@ -63,7 +64,7 @@ export function createControls(on: {
     'data-testid': 'first-index',
     hidden: true,
   });
-  const steps = specRange(REQUEST_SPEC.steps, s.steps, (v) => settings.set({ steps: v }));
+  const steps = scaleField(REQUEST_SPEC.steps, s.steps, (v) => settings.set({ steps: v }));
   const count = specRange(REQUEST_SPEC.count, s.count, (v) => settings.set({ count: v }));
   const sampler = selectField({
     label: REQUEST_SPEC.sampler.label,
@@ -131,9 +132,7 @@ export function createControls(on: {
       labels.sync(model, settings.get().labels);
       shownLabels = JSON.stringify(settings.get().labels);
       labels.note(note);
-      steps.input.max = String(
-        Math.min(model?.manifest.schedule.trainSteps ?? Infinity, REQUEST_SPEC.steps.max),
-      );
+      steps.setMax(model?.manifest.schedule.trainSteps ?? REQUEST_SPEC.steps.max);
       syncGuidance();
     },
     syncValues(st) {
