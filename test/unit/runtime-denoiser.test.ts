@@ -1,32 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
-import type { Capabilities } from '../../src/runtime/backends.ts';
 import { Denoiser, shortReason, type DenoiserOptions } from '../../src/runtime/denoiser.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
-import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
+import { cpuOnly, standInGpu, wasm, withGpu } from '../support/node-engines.ts';
 import { rejection } from '../support/rejection.ts';
 
 const DIR = 'public/models/fashion-28';
 const manifest = validateManifest(JSON.parse(readFileSync(`${DIR}/model.json`, 'utf8')));
 const onnx = new Uint8Array(readFileSync(`${DIR}/model.onnx`));
 const SIZE = 28 * 28;
-const cpuOnly: Capabilities = {
-  simd: true,
-  crossOriginIsolated: false,
-  cores: 2,
-  webgpuUnavailable: 'no navigator.gpu',
-};
-const withGpu: Capabilities = { simd: true, crossOriginIsolated: false, cores: 2 };
-const wasm = nodeEngineLoader('web', 1);
-
-/** A stand-in WebGPU engine: the same WASM build, labelled 'webgpu', so the fallback path runs in Node. */
-const fakeGpu: EngineLoader = async (backend) => {
-  const engine = await wasm('wasm');
-  return backend === 'webgpu' ? { ...engine, backend: 'webgpu', name: 'stand-in WebGPU' } : engine;
-};
 
 function options(over: Partial<DenoiserOptions> = {}): DenoiserOptions {
   return { manifest, onnx, choice: 'wasm', caps: cpuOnly, loadEngine: wasm, ...over };
@@ -107,7 +92,7 @@ describe('Denoiser on onnxruntime-web WASM (Node)', () => {
 
   it('a WebGPU failure mid-run retries the same call on WASM with one notice', async () => {
     const gpu = await Denoiser.create(
-      options({ choice: 'auto', caps: withGpu, loadEngine: loseWebGpuAtCall(fakeGpu, 2) }),
+      options({ choice: 'auto', caps: withGpu, loadEngine: loseWebGpuAtCall(standInGpu, 2) }),
     );
     const cpu = await Denoiser.create(options());
     expect(gpu.backend.backend).toBe('webgpu');

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Capabilities } from '../../src/runtime/backends.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import {
   Generator,
@@ -8,9 +7,9 @@ import {
   type GenerationRequest,
 } from '../../src/runtime/generator.ts';
 import type { PackageSource } from '../../src/runtime/model-package.ts';
-import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
+import { cpuOnly, standInGpu, wasm } from '../support/node-engines.ts';
 import { rejection } from '../support/rejection.ts';
 import { loadSamplingKernels, MAX_FRAMES } from '../../src/runtime/sampling.ts';
 
@@ -21,18 +20,6 @@ const source: PackageSource = {
   onnx: new Uint8Array(readFileSync(`${DIR}/model.onnx`)),
 };
 const PIXELS = 28 * 28;
-const cpuOnly: Capabilities = {
-  simd: true,
-  crossOriginIsolated: false,
-  cores: 2,
-  webgpuUnavailable: 'no navigator.gpu',
-};
-const wasm = nodeEngineLoader('web', 1);
-/** A stand-in WebGPU engine (the WASM build labelled 'webgpu') so the mid-run fallback runs in Node. */
-const standInGpu: EngineLoader = async (b) => {
-  const engine = await wasm('wasm');
-  return b === 'webgpu' ? { ...engine, backend: 'webgpu', name: 'stand-in WebGPU' } : engine;
-};
 
 function generator(caps = cpuOnly, engines: EngineLoader = wasm): Generator {
   return new Generator({
