@@ -12,20 +12,12 @@ import { recipeJson, type Recipe } from '../../src/core/recipe.ts';
 import { addTextChunks, readRecipe } from '../../src/media/png-text.ts';
 import { tileGrid } from '../../src/media/tile.ts';
 import type { ProgressBar } from '../../src/cli/progress.ts';
-import { rejection } from '../support/rejection.ts';
+import { rejection, thrown } from '../support/rejection.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-generate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function parseError(argv: string[]): string {
-  try {
-    parseArgs(argv);
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    return (e as Error).message;
-  }
-  throw new Error(`parseArgs accepted ${argv.join(' ')}`);
-}
+const parseError = (argv: string[]): string => thrown(() => parseArgs(argv), CliError).message;
 
 function recorder(): ProgressBar & { lines: string[]; steps: string[] } {
   const lines: string[] = [];

@@ -18,6 +18,7 @@ import {
   readRecipe,
   readTextChunks,
 } from '../../src/media/png-text.ts';
+import { thrown } from '../support/rejection.ts';
 
 const fashion = validateManifest(
   JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
@@ -53,15 +54,7 @@ function chunkAt(file: Uint8Array, type: string): number {
   throw new Error(`no ${type}`);
 }
 
-function failure(f: () => unknown): PngTextError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PngTextError);
-    return e as PngTextError;
-  }
-  throw new Error('it did not throw');
-}
+const failure = (f: () => unknown): PngTextError => thrown(f, PngTextError);
 
 describe('PNG text chunks', () => {
   it('round trip: recipe → PNG → recipe, with the pixels unchanged', () => {

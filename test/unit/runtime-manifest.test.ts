@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findLabel, labelGroups } from '../../src/core/conditioning.ts';
 import { ManifestError, validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
+import { thrown } from '../support/rejection.ts';
 
 const shipped = JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')) as Record<
   string,
@@ -20,15 +21,7 @@ function withField(path: string, value: unknown): unknown {
   return copy;
 }
 
-function errorOf(json: unknown): ManifestError {
-  try {
-    validateManifest(json);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ManifestError);
-    return e as ManifestError;
-  }
-  throw new Error('validateManifest accepted a bad manifest');
-}
+const errorOf = (json: unknown): ManifestError => thrown(() => validateManifest(json), ManifestError);
 
 describe('validateManifest', () => {
   it('accepts the shipped fashion-28 manifest and types it', () => {
