@@ -227,3 +227,46 @@ describe('the gallery', () => {
     expect(await stored(page)).toHaveLength(3);
   }, 120_000);
 });
+
+describe('the gallery across a cancel and an update', () => {
+  const app = useApp({ webgpu: false });
+
+  it('keeps no cancelled run, and survives an update of the app', async () => {
+    const { page } = app.browser;
+    await openInstalled(page, app.server.url);
+    await smallRun(page, 3, 2);
+    expect(await generate(page)).toMatch(/^Done: 2 images/);
+    await expect.poll(async () => (await stored(page)).length).toBe(2);
+
+    // A long run, cancelled once it is going: nothing of it is kept.
+    await page.getByLabel('Steps', { exact: true }).fill('400');
+    await page.getByLabel('Images', { exact: true }).fill('4');
+    await page.getByTestId('generate').click();
+    await page.waitForFunction(
+      () =>
+        /^Step ([5-9]|\d\d)/.test(
+          document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 120_000, polling: 100 },
+    );
+    await page.getByTestId('generate').click();
+    await expect.poll(() => page.getByTestId('progress-text').textContent()).toBe('Cancelled');
+    await page.waitForTimeout(500);
+    expect(await stored(page)).toHaveLength(2);
+
+    // A new version of the app: after its reload the gallery is all there.
+    const banner = page.getByTestId('update-banner');
+    app.server.setServiceWorkerSuffix(`// version ${Date.now()}`);
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    await expect.poll(() => banner.isVisible(), { timeout: 120_000 }).toBe(true);
+    const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await page.waitForSelector('[data-testid="backend-status"][data-backend]', {
+      timeout: 120_000,
+    });
+    await page.getByTestId('tab-gallery').click();
+    await expect.poll(() => thumbs(page).count()).toBe(2);
+  }, 300_000);
+});
