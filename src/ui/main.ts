@@ -29,13 +29,22 @@ const ICONS = {
     '<rect x="4" y="4" width="16" height="6" rx="1.5"/><rect x="4" y="14" width="16" height="6" rx="1.5"/><circle cx="8" cy="7" r="0.8"/><circle cx="8" cy="17" r="0.8"/>',
 };
 
-function toastFactory(region: HTMLElement): (text: string) => void {
+/**
+ * A short notice ("Ready to work offline.") shown in the status line for a
+ * few seconds, then the line's own text again: in the flow, one line, so it
+ * covers nothing and moves nothing.
+ */
+function toastFactory(line: HTMLElement): (text: string) => void {
   let timer: number | undefined;
+  let own = '';
   return (text) => {
-    region.textContent = text;
-    region.hidden = false;
+    if (timer === undefined) own = line.textContent ?? '';
+    line.textContent = text;
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => (region.hidden = true), 4000);
+    timer = window.setTimeout(() => {
+      if (line.textContent === text) line.textContent = own;
+      timer = undefined;
+    }, 4000);
   };
 }
 
@@ -77,7 +86,6 @@ function boot(): void {
     'data-testid': 'update-banner',
   });
   const iosHint = h('div', { class: 'banner', role: 'note', hidden: true });
-  const toastRegion = h('div', { class: 'toast', role: 'status', hidden: true });
 
   const { tablist, panels } = createTabs([
     { id: 'generate', label: 'Generate', icon: ICONS.generate, build: createGenerateScreen },
@@ -98,7 +106,6 @@ function boot(): void {
     iosHint,
     h('main', { class: 'screens' }, ...panels),
     tablist,
-    toastRegion,
   );
 
   app.on('backend', ({ info, msPerStep }) => {
@@ -121,7 +128,7 @@ function boot(): void {
     updateBanner,
     installButton: installBtn,
     iosHint,
-    toast: toastFactory(toastRegion),
+    toast: toastFactory(status),
     isBusy: () => app.busy,
   });
 
