@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { LabelConditioning } from '../../src/core/conditioning.ts';
+import type { LabelConditioning, LabelGroup } from '../../src/core/conditioning.ts';
 import { validateManifest } from '../../src/core/manifest.ts';
 import {
   parametersLine,
@@ -27,27 +27,22 @@ const FASHION: RecipeModel = {
   conditioning: fashion.conditioning,
 };
 
+/** A label group whose null label follows its labels, with no default. */
+const group = (name: string, title: string, ids: string[], titles: string[]): LabelGroup => ({
+  name,
+  title,
+  ids,
+  titles,
+  nullLabel: ids.length,
+  default: null,
+});
 const EMOJI: LabelConditioning = {
   kind: 'labels',
   defaultGuidance: 3,
   tensorRank: 2,
   groups: [
-    {
-      name: 'category',
-      title: 'Category',
-      ids: ['smileys', 'animals'],
-      titles: ['Smileys & Emotion', 'Animals & Nature'],
-      nullLabel: 2,
-      default: null,
-    },
-    {
-      name: 'style',
-      title: 'Style',
-      ids: ['noto', 'fluent'],
-      titles: ['Noto', 'Fluent'],
-      nullLabel: 2,
-      default: null,
-    },
+    group('category', 'Category', ['smileys', 'animals'], ['Smileys & Emotion', 'Animals & Nature']),
+    group('style', 'Style', ['noto', 'fluent'], ['Noto', 'Fluent']),
   ],
 };
 const EMOJI_MODEL: RecipeModel = { id: 'emoji-32', sha256: 'ab'.repeat(32), conditioning: EMOJI };
