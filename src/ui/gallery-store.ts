@@ -10,6 +10,7 @@
  */
 import type { Recipe } from '../core/recipe.ts';
 import { formatBytes } from './dom.ts';
+import { done, request } from './idb.ts';
 
 export interface GalleryItem {
   /** Unique: the creation time and the image's place in its run. */
@@ -136,21 +137,6 @@ const isQuota = (e: unknown): boolean =>
 
 const DB = 'diffuse-gallery';
 const STORE = 'images';
-
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
 
 type Listener = () => void;
 

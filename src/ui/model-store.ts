@@ -3,6 +3,7 @@
  * Private File System where the browser has it (with writable streams),
  * IndexedDB otherwise. Each model is its manifest text plus its ONNX bytes.
  */
+import { done, request } from './idb.ts';
 
 export interface StoredModel {
   id: string;
@@ -76,13 +77,6 @@ const DB = 'diffuse-models';
 const META = 'meta';
 const BLOBS = 'onnx';
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 class IdbStore implements ModelStore {
   readonly kind = 'indexeddb' as const;
   private db: Promise<IDBDatabase> | undefined;
@@ -128,14 +122,6 @@ class IdbStore implements ModelStore {
     tx.objectStore(META).delete(id);
     await done(tx);
   }
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
 }
 
 /** OPFS when it exists and supports writable streams (Safari's main thread does not), else IndexedDB. */
