@@ -64,9 +64,15 @@ export function planBackends(choice: BackendChoice, caps: Capabilities): Backend
 
 /**
  * WASM threads: one unless cross-origin isolated (SharedArrayBuffer); then
- * half the cores, at most 4. Measured on a 2-core machine, two threads were
- * slower than one (198 vs 280 ms per call at batch 8), so ≤ 3 cores get one:
- * the other core runs the page and the kernels.
+ * half the cores, at most 4: 2 cores → 1, 4 → 2, 8 → 4. On the 2-core machine
+ * of bench/RESULTS.md two threads were slower than one in headless Chromium
+ * (steady, batch 8: fashion-28 355 vs 226 ms per call, emoji-32 526 vs 369 ms;
+ * also at batch 1 and 2, in Node too, and in an earlier --quick run):
+ * the second core is not free (it runs the page, the sampler kernels and the
+ * browser), and at these small feature maps each op's parallel section likely costs
+ * more than it saves. Half the cores leaves the other half for the page and,
+ * on big.LITTLE phones, keeps roughly to the fast cores; 4 threads could not
+ * be measured on 2 cores (oversubscribing measures contention, not scaling).
  */
 export function wasmThreads(caps: Capabilities): { threads: number; reason: string } {
   if (!caps.crossOriginIsolated)
