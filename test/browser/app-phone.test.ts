@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { generate, openInstalled, smallRun, useApp } from './app-helpers.ts';
+import { generate, smallRun, useApp } from './app-helpers.ts';
 
 /** Where focus is now: hidden under a bar (or off screen), or fine. */
 function focusCovered(page: Page): Promise<string | null> {
@@ -26,6 +26,28 @@ function focusCovered(page: Page): Promise<string | null> {
   });
 }
 
+/** The focused element's name, as a person hears it: its label, aria-label or text. */
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    return el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? el?.textContent ?? '';
+  });
+}
+
+/** From the top of the page with nothing focused, presses Tab `presses` times and reads the page after each. */
+async function tabThrough<T>(page: Page, presses: number, read: (page: Page) => Promise<T>): Promise<T[]> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
+  const seen: T[] = [];
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await read(page));
+  }
+  return seen;
+}
+
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
@@ -33,22 +55,27 @@ describe('on a phone', () => {
   const app = useApp({ webgpu: false });
 
   it('keeps keyboard focus out from under the tab bar and the Generate bar', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     for (const tab of ['generate', 'explore', 'gallery', 'models']) {
       await page.getByTestId(`tab-${tab}`).click();
-      await page.evaluate(() => {
-        (document.activeElement as HTMLElement | null)?.blur();
-        window.scrollTo(0, 0);
-      });
-      const seen: string[] = [];
-      for (let i = 0; i < 30; i++) {
-        await page.keyboard.press('Tab');
-        const covered = await focusCovered(page);
-        if (covered) seen.push(covered);
-      }
-      expect(seen, `focus hidden on ${tab}`).toEqual([]);
+      const covered = (await tabThrough(page, 30, focusCovered)).filter((c) => c !== null);
+      expect(covered, `focus hidden on ${tab}`).toEqual([]);
     }
+  }, 120_000);
+
+  it('tabs to Model, the labels and Seed before the secondary actions', async () => {
+    const { page } = app.browser;
+    await smallRun(page, 3, 1);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+    const order = await tabThrough(page, 25, focusedName);
+    const at = (name: string) => order.findIndex((n) => n.startsWith(name));
+    expect(at('Model')).toBeGreaterThanOrEqual(0);
+    expect(at('Model')).toBeLessThan(at('Class'));
+    expect(at('Class')).toBeLessThan(at('Seed'));
+    for (const secondary of ['Vary', 'GIF', 'Save all', 'Interpolate'])
+      expect(at('Seed'), `Seed before ${secondary} in ${order.join(' | ')}`).toBeLessThan(
+        at(secondary) < 0 ? Infinity : at(secondary),
+      );
   }, 120_000);
 
   it('no screen scrolls sideways at 200 % text', async () => {

@@ -178,9 +178,11 @@ export function createGenerateScreen(): HTMLElement {
   return h(
     'div',
     { class: 'screen-body generate' },
-    h('div', { class: 'stage-wrap' }, grid.root, progress.root, actions.root),
+    h('div', { class: 'stage-wrap' }, grid.root, progress.root),
     progress.announce,
+    // The form before the secondary actions, on screen and in the Tab order: Model, labels, Seed first.
     controls.root,
+    actions.root,
     bar.root,
     viewer.root,
   );
