@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { foreignRequests, openInstalled, screenshot, useApp } from './app-helpers.ts';
+import { foreignRequests, screenshot, useApp } from './app-helpers.ts';
 
 /** Visible controls that have no accessible name (label, aria-label(ledby), or text). */
 function unnamedControls(page: Page): Promise<string[]> {
@@ -30,8 +30,7 @@ describe('accessibility', () => {
   const app = useApp({ webgpu: false });
 
   it('names every control, shows focus, works by keyboard, and honours theme and reduced motion', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     for (const tab of ['generate', 'explore', 'gallery', 'models']) {
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForSelector(`#panel-${tab}:not([hidden])`);

@@ -5,7 +5,7 @@
  * that leaves one unexplained).
  */
 import { describe, expect, it } from 'vitest';
-import { foreignRequests, openInstalled, useApp } from './app-helpers.ts';
+import { foreignRequests, useApp } from './app-helpers.ts';
 
 const PROBE = 'http://127.0.0.2:9/from-worker';
 
@@ -13,8 +13,7 @@ describe('CSP in workers', () => {
   const app = useApp({ webgpu: false });
 
   it('blocks a worker fetching another origin, and the fixture records it', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     const worker = page.workers().find((w) => w.url().includes('generator.worker'));
     expect(worker, 'the generator worker').toBeDefined();
     const outcome = await worker!.evaluate(async (url) => {

@@ -86,8 +86,7 @@ describe('emoji-32 imported as a .zip', () => {
   const app = useApp({ webgpu: false });
 
   it('the two-group manifest imports and generates', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     const manifest = JSON.parse(readFileSync(join(DIST, 'models/emoji-32/model.json'), 'utf8')) as Record<string, unknown>;
     const zip = zipSync({
       'emoji-copy/model.json': new TextEncoder().encode(JSON.stringify({ ...manifest, id: 'emoji-copy', name: 'Emoji copy' })),

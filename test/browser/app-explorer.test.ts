@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { foreignRequests, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
+import { foreignRequests, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 async function statsAt(page: Page, t: number): Promise<{ mean: number; std: number }> {
   await page.getByTestId('t-slider').fill(String(t));
@@ -32,8 +32,7 @@ describe('Diffusion explorer', () => {
   const app = useApp({ webgpu: false });
 
   it('shows the forward process reaching N(0, 1) and denoises from t', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     await smallRun(page, 6, 1);
     await page.getByTestId('tab-explore').click();
     await page.getByRole('radio', { name: 'Trouser' }).click();

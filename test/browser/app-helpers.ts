@@ -140,6 +140,8 @@ export async function launchApp(opts: { webgpu: boolean }): Promise<AppBrowser> 
 export interface AppSession {
   readonly server: AppServer;
   readonly browser: AppBrowser;
+  /** Opens the installed app in the session's page (see openInstalled) and returns the page. */
+  open(): Promise<Page>;
 }
 
 /**
@@ -173,6 +175,11 @@ export function useApp(opts: { webgpu: boolean }): AppSession {
     },
     get browser() {
       return ready(browser);
+    },
+    async open() {
+      const { page } = ready(browser);
+      await openInstalled(page, ready(server).url);
+      return page;
     },
   };
 }

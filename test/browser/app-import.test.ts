@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { CSP_HEADER, CSP_META } from '../../src/sw/csp.ts';
-import { DIST, foreignRequests, generate, openInstalled, screenshot, smallRun, useApp } from './app-helpers.ts';
+import { DIST, foreignRequests, generate, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
 const onnx = readFileSync(join(DIST, 'models/fashion-28/model.onnx'));
@@ -76,8 +76,7 @@ describe('importing a model', () => {
   const app = useApp({ webgpu: false });
 
   it('refuses corrupt models clearly, keeps generating, and imports a good .zip', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     await page.getByTestId('tab-models').click();
     const models = page.getByTestId('model-list').locator('li');
     expect(await models.count()).toBe(builtIns);

@@ -13,7 +13,6 @@ import {
   DIST,
   foreignRequests,
   generate,
-  openInstalled,
   screenshot,
   smallRun,
   useApp,
@@ -73,8 +72,7 @@ describe('switching models', () => {
   const app = useApp({ webgpu: false });
 
   it('runs an imported model at its own default guidance, not the previous model’s', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     await page.getByTestId('tab-models').click();
     await page
       .getByTestId('import-input')

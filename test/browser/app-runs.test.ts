@@ -9,7 +9,6 @@ import type { Page } from 'playwright-core';
 import {
   foreignRequests,
   generate,
-  openInstalled,
   screenshot,
   smallRun,
   useApp,
@@ -50,8 +49,7 @@ describe('runs belong to the screen that started them', () => {
   const app = useApp({ webgpu: false });
 
   it('a cancelled run keeps the previous result on screen', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     await smallRun(page, 3, 2);
     expect(await generate(page)).toMatch(/^Done: 2 images/);
     const before = await cells(page);

@@ -11,7 +11,6 @@ import {
   generate,
   layoutShiftSince,
   longestTaskSince,
-  openInstalled,
   screenshot,
   smallRun,
   useApp,
@@ -21,8 +20,7 @@ describe('WASM fallback on a device without WebGPU', () => {
   const app = useApp({ webgpu: false });
 
   it('generates on the CPU and the status line says WASM', async () => {
-    const { page } = app.browser;
-    await openInstalled(page, app.server.url);
+    const page = await app.open();
     await expect.poll(() => page.getByTestId('backend-status').getAttribute('data-backend')).toBe('wasm');
     expect(await page.getByTestId('backend-status').textContent()).toMatch(/Backend: WASM( SIMD)? × \d+ threads?/);
 

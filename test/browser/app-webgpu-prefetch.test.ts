@@ -23,8 +23,7 @@ function cachedUrls(page: Page): Promise<string[]> {
 
 /** Opens the installed app, then gives the page's GPU probe and any download time to happen. */
 async function openAndSettle(app: AppSession): Promise<void> {
-  const { page } = app.browser;
-  await openInstalled(page, app.server.url);
+  const page = await app.open();
   await page.waitForTimeout(3000);
 }
 
@@ -55,21 +54,18 @@ describe('WebGPU build prefetch on a device with a hardware GPU', () => {
 });
 
 describe('no WebGPU build download without a hardware GPU', () => {
-  describe('CPU only (no WebGPU adapter)', () => {
-    const app = useApp({ webgpu: false });
-    it('never requests or caches the WebGPU build', async () => {
-      await openAndSettle(app);
-      expect(app.browser.requests.filter(isWebGpuBuild)).toEqual([]);
-      expect(await cachedUrls(app.browser.page)).toEqual([]);
+  const devices = [
+    { device: 'CPU only (no WebGPU adapter)', webgpu: false },
+    { device: 'software WebGPU adapter (SwiftShader)', webgpu: true },
+  ];
+  for (const { device, webgpu } of devices) {
+    describe(device, () => {
+      const app = useApp({ webgpu });
+      it('never requests or caches the WebGPU build', async () => {
+        await openAndSettle(app);
+        expect(app.browser.requests.filter(isWebGpuBuild)).toEqual([]);
+        expect(await cachedUrls(app.browser.page)).toEqual([]);
+      });
     });
-  });
-
-  describe('software WebGPU adapter (SwiftShader)', () => {
-    const app = useApp({ webgpu: true });
-    it('never requests or caches the WebGPU build', async () => {
-      await openAndSettle(app);
-      expect(app.browser.requests.filter(isWebGpuBuild)).toEqual([]);
-      expect(await cachedUrls(app.browser.page)).toEqual([]);
-    });
-  });
+  }
 });
