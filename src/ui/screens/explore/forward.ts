@@ -1,5 +1,5 @@
 /** The forward-process card: x₀ and x_t side by side, the t slider and its readout, closed form or Markov chain. */
-import { h, nextId } from '../../dom.ts';
+import { card, h, nextId } from '../../dom.ts';
 
 export interface ForwardView {
   root: HTMLElement;
@@ -59,10 +59,9 @@ export function createForward(o: {
     'New noise',
   );
 
-  const root = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'ex-forward' },
-    h('h2', { id: 'ex-forward' }, 'Forward process'),
+  const root = card(
+    'ex-forward',
+    'Forward process',
     h(
       'p',
       { class: 'hint' },

@@ -1,6 +1,6 @@
 /** Two cards: the pixels of x_t against N(0, 1), and the noise schedule with the current t marked. */
 import type { ScheduleCurves } from '../../kernels.ts';
-import { h } from '../../dom.ts';
+import { card, h } from '../../dom.ts';
 import { drawHistogram, drawSchedule, moments } from '../../plots.ts';
 
 export interface PlotsView {
@@ -30,10 +30,9 @@ export function createPlots(): PlotsView {
 
   return {
     roots: [
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'ex-hist' },
-        h('h2', { id: 'ex-hist' }, 'Pixels of x_t vs N(0, 1)'),
+      card(
+        'ex-hist',
+        'Pixels of x_t vs N(0, 1)',
         histCanvas,
         histStats,
         h(
@@ -50,10 +49,9 @@ export function createPlots(): PlotsView {
           'For a colour model the red, green and blue values are pooled in one histogram: the forward process noises every channel alike, so each channel, and all of them together, tend to N(0, 1).',
         ),
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'ex-sched' },
-        h('h2', { id: 'ex-sched' }, 'Noise schedule'),
+      card(
+        'ex-sched',
+        'Noise schedule',
         schedCanvas,
         h(
           'p',

@@ -4,7 +4,7 @@
  * button stays "Denoise from here", disabled, with the reason beside it.
  */
 import type { Run } from '../../app-state.ts';
-import { h } from '../../dom.ts';
+import { card, h } from '../../dom.ts';
 import { drawRGBA, imageAt } from '../../images.ts';
 
 /** Who holds the generator: nobody, this screen's own run, or another screen's. */
@@ -69,10 +69,9 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
   );
 
   return {
-    root: h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'ex-reverse' },
-      h('h2', { id: 'ex-reverse' }, 'Reverse process'),
+    root: card(
+      'ex-reverse',
+      'Reverse process',
       h('div', { class: 'pair' }, h('figure', {}, out, h('figcaption', {}, 'denoised'))),
       h('div', { class: 'button-row' }, button),
       reason,

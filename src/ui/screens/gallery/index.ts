@@ -6,26 +6,23 @@
  * already a long form, and the gallery needs its own filters and room.
  */
 import './gallery.css';
-import { app, type RunPlan } from '../../app-state.ts';
-import { catalog, onCatalog, type ModelEntry } from '../../catalog.ts';
-import { formatBytes, h } from '../../dom.ts';
+import { app } from '../../app-state.ts';
+import { onCatalog } from '../../catalog.ts';
+import { card, formatBytes, h } from '../../dom.ts';
 import { errorKind, messageOf } from '../../errors.ts';
 import { ALL, gallery, view, type GalleryFilter, type GalleryItem } from '../../gallery-store.ts';
 import { download, shareFile } from '../../images.ts';
-import { requestFromRecipe } from '../../../core/recipe.ts';
-import { fileName, recipeCaption, settingsOf } from '../../recipes.ts';
-import { randomSeed, settings } from '../../settings.ts';
+import { fileName } from '../../recipes.ts';
 import { loadImage } from '../explore/pixels.ts';
 import { createDetail } from './detail.ts';
 import { createFilters } from './filters.ts';
 import { keepRuns } from './keep.ts';
 import { createOpenPng } from './open-png.ts';
+import { applyRecipe, modelFor, modelNote, varyPlan } from './recipe-actions.ts';
 import { createThumbs } from './thumbs.ts';
 import { createToast } from './toast.ts';
 
 const UNDO_MS = gallery.undo.ms;
-const modelOf = (i: GalleryItem): ModelEntry | undefined =>
-  catalog().models.find((m) => m.id === i.recipe.model.id);
 
 /** Shows the Generate tab (the tab bar owns the switch). */
 const toGenerate = () => document.getElementById('tab-generate')?.click();
@@ -36,11 +33,7 @@ export function createGalleryScreen(): HTMLElement {
   keepRuns((message) => toast.show(message, { alert: true, ms: 15_000 }));
   let filter: GalleryFilter = ALL;
   let items: GalleryItem[] = [];
-  const summary = h('p', {
-    class: 'hint',
-    'data-testid': 'gallery-summary',
-    'aria-live': 'polite',
-  });
+  const summary = h('p', { class: 'hint', 'data-testid': 'gallery-summary', 'aria-live': 'polite' });
   const filters = createFilters((f) => {
     filter = { ...filter, ...f };
     render();
@@ -53,20 +46,10 @@ export function createGalleryScreen(): HTMLElement {
     'Delete all',
   );
   const openNote = h('p', { class: 'hint', role: 'status', 'data-testid': 'open-png-note' });
-  const openPng = createOpenPng(
-    (recipe) => {
-      const m = catalog().models.find((x) => x.id === recipe.model.id);
-      if (!m) throw new Error(`it was made with “${recipe.model.id}”, which is not on this device`);
-      requestFromRecipe(recipe, m.manifest.conditioning);
-      settings.set(settingsOf(recipe, m));
-      toGenerate();
-      return `Settings of ${recipeCaption(recipe, m)} are in the Generate form.`;
-    },
-    (text, error) => {
-      openNote.textContent = text;
-      toast.show(text, { alert: error, ms: error ? 10_000 : 4000 });
-    },
-  );
+  const openPng = createOpenPng(toGenerate, (text, error) => {
+    openNote.textContent = text;
+    toast.show(text, { alert: error, ms: error ? 10_000 : 4000 });
+  });
 
   function render(): void {
     filter = filters.sync(items, filter);
@@ -91,46 +74,28 @@ export function createGalleryScreen(): HTMLElement {
   }
 
   function open(item: GalleryItem, from: HTMLElement): void {
-    const m = modelOf(item);
-    let note = '';
-    if (!m) note = `The model “${item.recipe.model.id}” that made it is not on this device.`;
-    else if (item.recipe.model.sha256 && m.manifest.file.sha256 !== item.recipe.model.sha256)
-      note = `${m.name} on this device has other weights than the ones that made it: pixels will differ.`;
-    else if (item.recipe.strength !== undefined)
-      note = 'Made from another image: its settings alone give a different picture.';
-    detail.open(item, m, note, from);
+    const m = modelFor(item.recipe);
+    detail.open(item, m, modelNote(item, m), from);
   }
 
   function use(item: GalleryItem): void {
-    const m = modelOf(item);
-    if (!m) return;
-    settings.set(settingsOf(item.recipe, m));
-    detail.close();
-    toGenerate();
-    toast.show(`Settings of ${recipeCaption(item.recipe, m)} are in the Generate form.`);
+    try {
+      const said = applyRecipe(item.recipe);
+      detail.close();
+      toGenerate();
+      toast.show(said);
+    } catch (e) {
+      detail.note(`Its settings do not fit: ${messageOf(e)}`);
+    }
   }
 
   async function vary(item: GalleryItem, strength: number): Promise<void> {
-    const m = modelOf(item);
+    const m = modelFor(item.recipe);
     if (!m || app.busy) return;
     detail.note('Varying…');
     try {
       const image = await loadImage(item.png, m.manifest.image, 'The gallery image');
-      const request = {
-        ...requestFromRecipe(item.recipe, m.manifest.conditioning),
-        seed: randomSeed(),
-        firstIndex: 0,
-      };
-      const plan: RunPlan = {
-        kind: 'img2img',
-        model: m,
-        backend: app.backend(),
-        request,
-        image,
-        strength,
-        caption: `a variation at strength ${strength.toFixed(2)}`,
-        from: 'Gallery',
-      };
+      const plan = varyPlan(item, m, image, strength, app.backend());
       await app.run(plan, undefined, (p) => detail.note(`Varying: step ${p.step} of ${p.of}`));
       detail.note('Done: the variation is first in the gallery.');
     } catch (e) {
@@ -163,11 +128,8 @@ export function createGalleryScreen(): HTMLElement {
   }
 
   async function removeAll(): Promise<void> {
-    const n = items.length;
-    await removeRows(
-      items.map((i) => i.id),
-      `all ${n} image${n === 1 ? '' : 's'}`,
-    );
+    const ids = items.map((i) => i.id);
+    await removeRows(ids, `all ${ids.length} image${ids.length === 1 ? '' : 's'}`);
   }
 
   gallery.subscribe(() => void refresh());
@@ -178,10 +140,9 @@ export function createGalleryScreen(): HTMLElement {
   return h(
     'div',
     { class: 'screen-body gallery' },
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'g-title' },
-      h('h2', { id: 'g-title' }, 'Gallery'),
+    card(
+      'g-title',
+      'Gallery',
       summary,
       filters.root,
       thumbs.root,

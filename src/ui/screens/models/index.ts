@@ -5,7 +5,7 @@
  */
 import { onCatalog, refreshCatalog } from '../../catalog.ts';
 import { selectField } from '../../components/fields.ts';
-import { h, nextId } from '../../dom.ts';
+import { card, h, nextId } from '../../dom.ts';
 import { ImportError, importModel } from '../../import-model.ts';
 import { BACKENDS, settings } from '../../settings.ts';
 import { createModelList } from './list.ts';
@@ -79,10 +79,9 @@ export function createModelsScreen(): HTMLElement {
   return h(
     'div',
     { class: 'screen-body models' },
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'm-list' },
-      h('h2', { id: 'm-list' }, 'Models on this device'),
+    card(
+      'm-list',
+      'Models on this device',
       list.root,
       h('div', { class: 'button-row' }, importButton, importInput),
       h(
@@ -94,11 +93,6 @@ export function createModelsScreen(): HTMLElement {
       importError,
     ),
     storage.root,
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'm-engine' },
-      h('h2', { id: 'm-engine' }, 'Engine'),
-      backendField.root,
-    ),
+    card('m-engine', 'Engine', backendField.root),
   );
 }

@@ -1,5 +1,5 @@
 /** The storage card: what the app and its models use, and asking the browser to keep them. */
-import { formatBytes, h } from '../../dom.ts';
+import { card, formatBytes, h } from '../../dom.ts';
 import { gallery } from '../../gallery-store.ts';
 import { modelStore } from '../../model-store.ts';
 
@@ -45,13 +45,6 @@ export function createStorage(): StorageView {
     void measure();
   }
 
-  const root = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'm-storage' },
-    h('h2', { id: 'm-storage' }, 'Storage'),
-    text,
-    persistBtn,
-    persistText,
-  );
+  const root = card('m-storage', 'Storage', text, persistBtn, persistText);
   return { root, measure };
 }
