@@ -16,14 +16,18 @@ import { generate, openInstalled, screenshot, smallRun, useApp } from './app-hel
 /** The gallery's rows as stored: recipe fields, and a checksum of each PNG's decoded pixels. */
 function stored(
   page: Page,
-): Promise<{ seed: number; index: number; steps: number; sum: number }[]> {
+): Promise<{ seed: number; index: number; steps: number; strength?: number; sum: number }[]> {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((ok, fail) => {
       const r = indexedDB.open('diffuse-gallery');
       r.onsuccess = () => ok(r.result);
       r.onerror = () => fail(r.error);
     });
-    type Row = { recipe: { seed: number; index: number; steps: number }; png: Blob; time: number };
+    type Row = {
+      recipe: { seed: number; index: number; steps: number; strength?: number };
+      png: Blob;
+      time: number;
+    };
     const rows = await new Promise<Row[]>((ok, fail) => {
       const r = db.transaction('images').objectStore('images').getAll();
       r.onsuccess = () => ok(r.result as Row[]);
@@ -40,8 +44,8 @@ function stored(
       const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
       let sum = 0;
       for (let i = 0; i < d.length; i++) sum = (sum * 31 + (d[i] ?? 0)) % 1_000_000_007;
-      const { seed, index, steps } = row.recipe;
-      out.push({ seed, index, steps, sum });
+      const { seed, index, steps, strength } = row.recipe;
+      out.push({ seed, index, steps, strength, sum });
     }
     return out;
   });
@@ -255,6 +259,19 @@ describe('the gallery across a cancel and an update', () => {
     await page.waitForTimeout(500);
     expect(await stored(page)).toHaveLength(2);
 
+    // Vary this image: img2img from it at the chosen strength, kept first.
+    await page.getByTestId('tab-gallery').click();
+    await thumbs(page).first().click();
+    const dialog = page.getByTestId('gallery-detail');
+    await dialog.getByLabel('Strength').fill('0.5');
+    await dialog.getByRole('button', { name: 'Vary this image' }).click();
+    await expect
+      .poll(() => page.getByTestId('gallery-note').textContent(), { timeout: 120_000 })
+      .toBe('Done: the variation is first in the gallery.');
+    await expect.poll(async () => (await stored(page)).length).toBe(3);
+    expect((await stored(page))[2]).toMatchObject({ steps: 3, strength: 0.5 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
     // A new version of the app: after its reload the gallery is all there.
     const banner = page.getByTestId('update-banner');
     app.server.setServiceWorkerSuffix(`// version ${Date.now()}`);
@@ -267,6 +284,6 @@ describe('the gallery across a cancel and an update', () => {
       timeout: 120_000,
     });
     await page.getByTestId('tab-gallery').click();
-    await expect.poll(() => thumbs(page).count()).toBe(2);
+    await expect.poll(() => thumbs(page).count()).toBe(3);
   }, 300_000);
 });

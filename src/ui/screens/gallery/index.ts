@@ -33,7 +33,11 @@ export function createGalleryScreen(): HTMLElement {
   keepRuns((message) => toast.show(message, { alert: true, ms: 15_000 }));
   let filter: GalleryFilter = ALL;
   let items: GalleryItem[] = [];
-  const summary = h('p', { class: 'hint', 'data-testid': 'gallery-summary', 'aria-live': 'polite' });
+  const summary = h('p', {
+    class: 'hint',
+    'data-testid': 'gallery-summary',
+    'aria-live': 'polite',
+  });
   const filters = createFilters((f) => {
     filter = { ...filter, ...f };
     render();

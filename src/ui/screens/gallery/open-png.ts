@@ -7,6 +7,7 @@ import type { Recipe } from '../../../core/recipe.ts';
 import { MAX_PNG_BYTES, readRecipe } from '../../../media/png-text.ts';
 import { formatBytes, h } from '../../dom.ts';
 import { messageOf } from '../../errors.ts';
+import { applyRecipe } from './recipe-actions.ts';
 
 /** The recipe of `file`, or the Error that says why there is none. */
 export async function recipeOfFile(file: Blob): Promise<Recipe | Error> {
@@ -22,18 +23,20 @@ export async function recipeOfFile(file: Blob): Promise<Recipe | Error> {
 }
 
 /**
- * `apply` puts a recipe into the form and returns what to say (or throws
- * when the recipe does not fit this device's models); `report` says it.
+ * A PNG's recipe goes into the Generate form (applyRecipe), then `shown`
+ * brings the form up; `report` says what happened, or why nothing did.
  */
 export function createOpenPng(
-  apply: (recipe: Recipe) => string,
+  shown: () => void,
   report: (text: string, error: boolean) => void,
 ): { button: HTMLElement; input: HTMLInputElement } {
   async function take(file: Blob): Promise<void> {
     const recipe = await recipeOfFile(file);
     if (recipe instanceof Error) return report(recipe.message, true);
     try {
-      report(apply(recipe), false);
+      const said = applyRecipe(recipe);
+      shown();
+      report(said, false);
     } catch (e) {
       report(`This PNG's recipe does not fit: ${messageOf(e)}`, true);
     }
