@@ -221,7 +221,8 @@ export async function* sampleLoop(
     previousH = step.h ?? previousH;
     [x0, previousX0] = [previousX0, x0];
     const done = i - first + 1;
-    const preview = done % previewEvery === 0 || done === of;
+    // The first step too, so a slow run shows a picture at once.
+    const preview = done === 1 || done % previewEvery === 0 || done === of;
     yield { step: done, of, t, ...(preview ? { x0: previousX0.slice(), x: x.slice() } : {}) };
   }
   return x;

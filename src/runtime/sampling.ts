@@ -70,7 +70,7 @@ export async function runSampling(job: SamplingJob): Promise<Uint8ClampedArray> 
       job.onFrame(kernels.toRGBA8(p.x, shape, request.count));
     }
     let previews: Uint8ClampedArray | undefined;
-    if (p.x0 && (p.step % every === 0 || p.step === p.of)) {
+    if (p.x0 && (p.step === 1 || p.step % every === 0 || p.step === p.of)) {
       previews = kernels.toRGBA8(p.x0, shape, request.count);
     }
     job.onStep(p, previews);

@@ -247,7 +247,7 @@ describe('the sampling loop', () => {
     expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(progress.every((p) => p.of === 12)).toBe(true);
     expect(progress[0]?.t).toBe(999);
-    expect(progress.filter((p) => p.x0).map((p) => p.step)).toEqual([5, 10, 12]);
+    expect(progress.filter((p) => p.x0).map((p) => p.step)).toEqual([1, 5, 10, 12]);
     expect(progress[4]?.x0?.length).toBe(128);
     expect(progress[4]?.x0).not.toBe(progress[9]?.x0);
   });
