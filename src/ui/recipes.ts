@@ -8,7 +8,7 @@ import { recipeFor, type Recipe } from '../core/recipe.ts';
 import { addRecipe } from '../media/png-text.ts';
 import type { Run } from './app-state.ts';
 import type { ModelEntry } from './catalog.ts';
-import type { GalleryItem } from './gallery-store.ts';
+import type { GalleryItem } from './gallery-list.ts';
 import { describeBackend } from './generator.ts';
 import { imageAt, pngBlob } from './images.ts';
 import type { Settings } from './settings.ts';

@@ -11,7 +11,7 @@ import {
   UndoBook,
   view,
   type GalleryItem,
-} from '../../src/ui/gallery-store.ts';
+} from '../../src/ui/gallery-list.ts';
 
 function item(
   id: string,

@@ -6,7 +6,7 @@
 import { REQUEST_SPEC } from '../../../core/request-spec.ts';
 import { specRange } from '../../components/fields.ts';
 import { h } from '../../dom.ts';
-import type { GalleryItem } from '../../gallery-store.ts';
+import type { GalleryItem } from '../../gallery-list.ts';
 import { canShareFiles } from '../../images.ts';
 import { recipeCaption, recipeDetails } from '../../recipes.ts';
 import type { ModelEntry } from '../../catalog.ts';

@@ -1,7 +1,7 @@
 /** The gallery's filters: a model and a label, each "All" or one of what is kept. */
 import { h } from '../../dom.ts';
 import { selectField } from '../../components/fields.ts';
-import { filterChoices, type GalleryFilter, type GalleryItem } from '../../gallery-store.ts';
+import { filterChoices, type GalleryFilter, type GalleryItem } from '../../gallery-list.ts';
 
 export interface FiltersView {
   root: HTMLElement;

@@ -7,7 +7,7 @@ import { requestFromRecipe, type Recipe } from '../../../core/recipe.ts';
 import type { BackendChoice } from '../../../../workers/protocol.ts';
 import type { RunPlan } from '../../app-state.ts';
 import { catalog, type ModelEntry } from '../../catalog.ts';
-import type { GalleryItem } from '../../gallery-store.ts';
+import type { GalleryItem } from '../../gallery-list.ts';
 import { recipeCaption, settingsOf } from '../../recipes.ts';
 import { randomSeed, settings } from '../../settings.ts';
 

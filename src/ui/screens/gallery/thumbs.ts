@@ -1,6 +1,6 @@
 /** The gallery's grid: one thumbnail per kept image, newest first; a tap opens it. */
 import { h } from '../../dom.ts';
-import type { GalleryItem } from '../../gallery-store.ts';
+import type { GalleryItem } from '../../gallery-list.ts';
 
 export interface ThumbsView {
   root: HTMLElement;
