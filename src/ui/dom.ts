@@ -1,4 +1,6 @@
 /** A tiny element builder: h('button', { class: 'x', onclick }, 'Label'). */
+import { math } from './math.ts';
+
 type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, unknown>;
 
@@ -28,7 +30,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** A card: a section named by its h2 title (aria-labelledby the title's id), then the children. */
 export function card(id: string, title: string, ...children: Child[]): HTMLElement {
-  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, ...math(title)), ...children);
 }
 
 export function append(parent: Node, ...children: Child[]): void {

@@ -49,7 +49,10 @@ describe('Diffusion explorer', () => {
     const closed = await statsAt(page, T);
     expect(Math.abs(closed.mean)).toBeLessThan(0.15);
     expect(Math.abs(closed.std - 1)).toBeLessThan(0.1);
-    expect(await page.getByTestId('t-readout').textContent()).toMatch(/t = 1000 of 1000 · ᾱ_t = 4\.\d+e-5/);
+    expect(await page.getByTestId('t-readout').textContent()).toMatch(/t = 1000 of 1000 · ᾱt = 4\.\d+e-5/);
+    // Math, not TeX: the subscript is a <sub>, and no underscore is shown.
+    expect(await page.getByTestId('t-readout').locator('sub').first().textContent()).toBe('t');
+    expect(await page.locator('#panel-explore').innerText()).not.toMatch(/_/);
 
     // The same through the step-by-step Markov chain.
     await page.getByTestId('t-slider').fill('999');
@@ -59,7 +62,7 @@ describe('Diffusion explorer', () => {
     expect(Math.abs(markov.std - 1)).toBeLessThan(0.1);
     await page.getByLabel(/Markov chain/).uncheck();
 
-    expect(await inkOf(page, 'canvas[aria-label^="ᾱ_t and the signal"]')).toBeGreaterThan(500);
+    expect(await inkOf(page, 'canvas[aria-label^="ᾱ t and the signal"]')).toBeGreaterThan(500);
     expect(await inkOf(page, 'canvas[aria-label^="Histogram"]')).toBeGreaterThan(500);
 
     // Denoise from the middle of the chain.

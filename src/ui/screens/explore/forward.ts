@@ -1,5 +1,6 @@
 /** The forward-process card: x₀ and x_t side by side, the t slider and its readout, closed form or Markov chain. */
 import { card, h, nextId } from '../../dom.ts';
+import { math, spoken } from '../../math.ts';
 
 export interface ForwardView {
   root: HTMLElement;
@@ -30,7 +31,7 @@ export function createForward(o: {
   const xtCanvas = h('canvas', {
     class: 'pixelated',
     role: 'img',
-    'aria-label': 'x_t, the image after t noising steps',
+    'aria-label': spoken('x_t, the image after t noising steps'),
     'data-testid': 'xt',
   });
   const tId = nextId('t');
@@ -65,7 +66,7 @@ export function createForward(o: {
     h(
       'p',
       { class: 'hint' },
-      'q(x_t | x₀) = N(√ᾱ_t x₀, (1 − ᾱ_t) I): noise is added until the image is a sample of N(0, I).',
+      ...math('q(x_t | x₀) = N(√ᾱ_t x₀, (1 − ᾱ_t) I): noise is added until the image is a sample of N(0, I).'),
     ),
     o.picker,
     h('div', { class: 'button-row' }, ...o.buttons, resample),
@@ -73,7 +74,7 @@ export function createForward(o: {
       'div',
       { class: 'pair' },
       h('figure', {}, x0Canvas, h('figcaption', {}, 'x₀')),
-      h('figure', {}, xtCanvas, h('figcaption', {}, 'x_t')),
+      h('figure', {}, xtCanvas, h('figcaption', {}, ...math('x_t'))),
     ),
     h('label', { for: tId, class: 'field-label' }, 'Timestep t'),
     slider,
@@ -85,7 +86,7 @@ export function createForward(o: {
       h(
         'label',
         { for: markovId },
-        'Step-by-step Markov chain q(x_t | x_{t−1}) instead of the closed form',
+        ...math('Step-by-step Markov chain q(x_t | x_{t−1}) instead of the closed form'),
       ),
     ),
   );
@@ -96,6 +97,6 @@ export function createForward(o: {
     t: () => Number(slider.value),
     setMax: (T) => (slider.max = String(T)),
     markov: () => markov.checked,
-    readout: (text) => (readout.textContent = text),
+    readout: (text) => readout.replaceChildren(...math(text)),
   };
 }

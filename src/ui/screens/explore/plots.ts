@@ -2,6 +2,7 @@
 import type { ScheduleCurves } from '../../kernels.ts';
 import { card, h } from '../../dom.ts';
 import { drawHistogram, drawSchedule, moments } from '../../plots.ts';
+import { math, spoken } from '../../math.ts';
 
 export interface PlotsView {
   roots: HTMLElement[];
@@ -13,13 +14,13 @@ export function createPlots(): PlotsView {
   const histCanvas = h('canvas', {
     class: 'plot',
     role: 'img',
-    'aria-label': 'Histogram of the pixel values of x_t against the N(0, 1) density',
+    'aria-label': spoken('Histogram of the pixel values of x_t against the N(0, 1) density'),
   });
   const histStats = h('p', { class: 'readout', 'data-testid': 'hist-stats', 'aria-live': 'off' });
   const schedCanvas = h('canvas', {
     class: 'plot',
     role: 'img',
-    'aria-label': 'ᾱ_t and the signal-to-noise ratio over t',
+    'aria-label': spoken('ᾱ_t and the signal-to-noise ratio over t'),
   });
   let last: { x?: Float32Array; curves?: ScheduleCurves; t: number } = { t: 0 };
 
@@ -39,7 +40,7 @@ export function createPlots(): PlotsView {
           'p',
           { class: 'legend' },
           h('span', { class: 'swatch a' }),
-          'histogram of x_t ',
+          ...math('histogram of x_t '),
           h('span', { class: 'swatch b' }),
           'N(0, 1) density',
         ),
@@ -57,9 +58,9 @@ export function createPlots(): PlotsView {
           'p',
           { class: 'legend' },
           h('span', { class: 'swatch a' }),
-          'ᾱ_t (0 to 1) ',
+          ...math('ᾱ_t (0 to 1) '),
           h('span', { class: 'swatch b dashed' }),
-          'SNR = ᾱ_t / (1 − ᾱ_t), log scale',
+          ...math('SNR = ᾱ_t / (1 − ᾱ_t), log scale'),
         ),
       ),
     ],
@@ -70,7 +71,9 @@ export function createPlots(): PlotsView {
       histStats.dataset.mean = String(m.mean);
       histStats.dataset.std = String(m.std);
       histStats.dataset.t = String(t);
-      histStats.textContent = `pixels of x_t: mean ${m.mean.toFixed(3)}, std ${m.std.toFixed(3)} · N(0, 1): mean 0, std 1`;
+      histStats.replaceChildren(
+        ...math(`pixels of x_t: mean ${m.mean.toFixed(3)}, std ${m.std.toFixed(3)} · N(0, 1): mean 0, std 1`),
+      );
     },
     schedule(curves, t) {
       last = { ...last, curves, t };

@@ -6,6 +6,7 @@
 import type { Run } from '../../app-state.ts';
 import { card, h } from '../../dom.ts';
 import { drawRGBA, imageAt } from '../../images.ts';
+import { math, spoken } from '../../math.ts';
 
 /** Who holds the generator: nobody, this screen's own run, or another screen's. */
 export type Holder = { kind: 'idle' } | { kind: 'own' } | { kind: 'other'; from: string };
@@ -48,12 +49,12 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
     'data-testid': 'filmstrip',
     tabindex: 0,
     role: 'group',
-    'aria-label': 'Reverse process, x_T to x_0',
+    'aria-label': spoken('Reverse process, x_T to x_0'),
   });
   const caption = h(
     'p',
     { class: 'hint' },
-    'Generate an image (or denoise from here) to see its reverse process, x_T → x₀.',
+    ...math('Generate an image (or denoise from here) to see its reverse process, x_T → x₀.'),
   );
   let holder: Holder = { kind: 'idle' };
   let kept: { rgba: Uint8ClampedArray; w: number; ht: number } | undefined;
@@ -127,7 +128,9 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
         }),
       );
       film.dataset.frames = String(frames.length);
-      caption.textContent = `Reverse process of “${run.caption}”: x_T (left) → x₀ (right), ${frames.length} frames.`;
+      caption.replaceChildren(
+        ...math(`Reverse process of “${run.caption}”: x_T (left) → x₀ (right), ${frames.length} frames.`),
+      );
     },
   };
 }
