@@ -5,7 +5,7 @@
  * and, without --quick, the end-to-end app benchmark (bench/e2e.ts) and the
  * memory soak (bench/soak.ts). Prints the tables and writes bench/RESULTS.md,
  * bench/denoiser.svg and bench/denoiser.json (--quick: the same files under
- * test-results/bench-quick/, and no WebGPU, e2e or soak).
+ * test-results/bench-quick/, and no WebGPU, kernels, e2e or soak).
  * Benchmarks, not tests: numbers depend on the machine, which the file names.
  */
 import { execFileSync } from 'node:child_process';
@@ -105,9 +105,9 @@ const rows = await benchDenoiser({
   coldBatches: quick ? [1] : [1, 2, 8],
   coldCalls: 20,
   repeats: quick ? 3 : 7,
-  blockMs: quick ? 150 : 300,
+  blockMs: quick ? 100 : 300,
   warmFirstMs: quick ? 1500 : 2000,
-  warmMs: quick ? 300 : 600,
+  warmMs: quick ? 250 : 600,
   slowCalls: 3,
   log,
 });
@@ -156,9 +156,12 @@ writeFileSync(
   `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), peak, rows }, null, 1)}\n`,
 );
 
-const kernels = execFileSync(process.execPath, ['--import', 'tsx', 'bench/kernels.ts'], {
-  encoding: 'utf8',
-}).trim();
+// --quick leaves the kernels out too (npm run bench:kernels), to stay under 3 minutes with the build.
+const kernels = quick
+  ? 'Not run with --quick.'
+  : execFileSync(process.execPath, ['--import', 'tsx', 'bench/kernels.ts'], {
+      encoding: 'utf8',
+    }).trim();
 console.log(kernels);
 
 let e2e = 'Not run with `--quick`.';
@@ -197,8 +200,8 @@ Versions: ${versions()}.
 
 - **cold**: median of the first 20 calls of a fresh process (Node) or a fresh browser (Chromium), which is what the
   first generation after opening the app sees${quick ? ' (batch 1 only with --quick)' : ''};
-- **steady**: after a time-based warm-up (${quick ? 1.5 : 2} s in each engine instance, then ≥ ${quick ? 0.3 : 0.6} s at each new batch size),
-  the engines run interleaved in ${quick ? 3 : 7} repeats of ≥ ${quick ? 150 : 300} ms of calls each; median and interquartile range over the repeats;
+- **steady**: after a time-based warm-up (${quick ? 1.5 : 2} s in each engine instance, then ≥ ${quick ? 0.25 : 0.6} s at each new batch size),
+  the engines run interleaved in ${quick ? 3 : 7} repeats of ≥ ${quick ? 100 : 300} ms of calls each; median and interquartile range over the repeats;
 - **× onnxruntime-node**: the ratio to onnxruntime-node with 1 thread within each repeat;
 - **Conv GFLOP/s**: the model's Conv FLOPs (counted from the ONNX graph by bench/conv_flops.py) × batch / the whole call's
   time, a lower bound of the Conv kernels' own rate (the call also runs norms, SiLU and the embeddings);
