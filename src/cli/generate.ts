@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
 import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
-import { recipeFor, requestFromRecipe, type Recipe } from '../core/recipe.ts';
+import { recipeFor, requestFromRecipe } from '../core/recipe.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
-import { addRecipe, MAX_PNG_BYTES, readRecipe } from '../media/png-text.ts';
+import { addRecipe, MAX_PNG_BYTES } from '../media/png-text.ts';
 import { gridSize, tileGrid } from '../media/tile.ts';
 import { messageOf } from '../runtime/errors.ts';
 import { Generator, type GenerationRequest } from '../runtime/generator.ts';
@@ -26,9 +26,11 @@ import { checkDeclaredSizes, parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
 import { checkRequest, MAX_FRAMES } from '../runtime/request.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
-import { CliError, DEFAULTS, parseArgs, usage, type GenerateOptions } from './args.ts';
+import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
+import { checkRecipeModel, recipeOfPng, withRecipe } from './from-png.ts';
 import { encodePng, pngToImage } from './images.ts';
 import { progressBar } from './progress.ts';
+import { printable } from './printable.ts';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
@@ -72,11 +74,6 @@ function checkPictures(opts: GenerateOptions, manifest: ModelManifest): void {
   }
 }
 
-/** Text from a model file made safe for a terminal: control characters (ANSI escapes) become "?". */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
 /** Output paths that would clash or cannot be written fail before any sampling work. */
 function checkOutputs(opts: GenerateOptions): void {
   const paths = [
@@ -93,48 +90,6 @@ function checkOutputs(opts: GenerateOptions): void {
   });
 }
 
-/** The recipe inside the PNG given to --from-png; a CliError that says why when there is none. */
-function recipeOfPng(path: string): Recipe {
-  const file = readFile(path, '--from-png', MAX_PNG_BYTES);
-  try {
-    return readRecipe(file);
-  } catch (e) {
-    throw new CliError(`--from-png ${path}: ${printable(messageOf(e))}`);
-  }
-}
-
-/** The options with the recipe's settings, except those given as flags (`opts.given`). */
-function withRecipe(opts: GenerateOptions, recipe: Recipe): GenerateOptions {
-  const given = new Set(opts.given ?? []);
-  const fromRecipe: Partial<GenerateOptions> = {
-    model: recipe.model.id,
-    n: recipe.count ?? 1,
-    steps: recipe.steps,
-    sampler: recipe.sampler,
-    eta: recipe.eta ?? DEFAULTS.eta,
-    guidance: recipe.guidance,
-    seed: recipe.seed,
-    firstIndex: recipe.index,
-    strength: recipe.strength ?? DEFAULTS.strength,
-  };
-  const out: Record<string, unknown> = { ...opts };
-  for (const [key, value] of Object.entries(fromRecipe))
-    if (!given.has(key as keyof GenerateOptions)) out[key] = value;
-  if (recipe.strength !== undefined && opts.init === undefined)
-    throw new CliError(
-      `--from-png ${opts.fromPng}: made by img2img (strength ${recipe.strength}) from an image the recipe does not hold; give that image with --init`,
-    );
-  return out as unknown as GenerateOptions;
-}
-
-/** The recipe's model is this one: same sha256, unless --model chose it. */
-function checkRecipeModel(opts: GenerateOptions, recipe: Recipe, manifest: ModelManifest): void {
-  if (opts.given?.includes('model') || manifest.file.sha256 === recipe.model.sha256) return;
-  throw new CliError(
-    `--from-png ${opts.fromPng}: model ${printable(manifest.id)} here has sha256 ${manifest.file.sha256 || '(none declared)'}, but the recipe was made with ${recipe.model.sha256 || '(none declared)'}, so the pixels would differ; add --model ${printable(manifest.id)} to run it anyway`,
-  );
-}
-
 export interface CliRun {
   out: string;
   gif?: string;
@@ -143,7 +98,10 @@ export interface CliRun {
 }
 
 export async function run(opts: GenerateOptions, log = progressBar()): Promise<CliRun> {
-  const recipe = opts.fromPng === undefined ? undefined : recipeOfPng(opts.fromPng);
+  const recipe =
+    opts.fromPng === undefined
+      ? undefined
+      : recipeOfPng(readFile(opts.fromPng, '--from-png', MAX_PNG_BYTES), opts.fromPng);
   if (recipe) opts = withRecipe(opts, recipe);
   const dir = modelDir(opts.model);
   const manifestText = new TextDecoder().decode(

@@ -10,7 +10,13 @@ import type { SampleProgress, SampleRequest } from '../core/types.ts';
 import { wasmThreads, type BackendChoice, type Capabilities } from './backends.ts';
 import { Denoiser, type BackendReport } from './denoiser.ts';
 import { abortError, isAbortError, RuntimeError } from './errors.ts';
-import { readModelPackage, sha256Hex, type Fetcher, type PackageSource } from './model-package.ts';
+import {
+  readModelPackage,
+  sha256Hex,
+  type Fetcher,
+  type ModelPackage,
+  type PackageSource,
+} from './model-package.ts';
 import type { EngineLoader } from './ort.ts';
 import { checkRequest } from './request.ts';
 import { runSampling } from './sampling.ts';
@@ -102,6 +108,23 @@ export class Generator {
     this.platform = platform;
   }
 
+  /** A session for `pkg` on the backend `choice` allows here, with `threads(caps)` WASM threads. */
+  private async open(
+    pkg: ModelPackage,
+    choice: BackendChoice,
+    threads: (caps: Capabilities) => number,
+  ): Promise<Denoiser> {
+    this.caps ??= this.platform.capabilities();
+    const caps = await this.caps;
+    return Denoiser.create({
+      manifest: pkg.manifest,
+      onnx: pkg.onnx,
+      choice,
+      caps,
+      loadEngine: this.platform.engines(caps, threads(caps)),
+    });
+  }
+
   async loadModel(source: PackageSource, choice: BackendChoice): Promise<LoadedModel> {
     if (this.running)
       throw new RuntimeError(
@@ -110,15 +133,7 @@ export class Generator {
       );
     await this.stopWarmUp();
     const pkg = await readModelPackage(source, this.platform.fetch);
-    this.caps ??= this.platform.capabilities();
-    const caps = await this.caps;
-    const next = await Denoiser.create({
-      manifest: pkg.manifest,
-      onnx: pkg.onnx,
-      choice,
-      caps,
-      loadEngine: this.platform.engines(caps, wasmThreads(caps).threads),
-    });
+    const next = await this.open(pkg, choice, (caps) => wasmThreads(caps).threads);
     const old = this.denoiser;
     this.denoiser = next;
     await old?.release();
@@ -132,15 +147,7 @@ export class Generator {
    */
   async checkPackage(source: PackageSource): Promise<CheckedPackage> {
     const pkg = await readModelPackage(source, this.platform.fetch);
-    this.caps ??= this.platform.capabilities();
-    const caps = await this.caps;
-    const trial = await Denoiser.create({
-      manifest: pkg.manifest,
-      onnx: pkg.onnx,
-      choice: 'wasm',
-      caps,
-      loadEngine: this.platform.engines(caps, 1),
-    });
+    const trial = await this.open(pkg, 'wasm', () => 1);
     await trial.release();
     return { manifest: pkg.manifest, sha256: await sha256Hex(pkg.onnx), bytes: pkg.onnx.byteLength };
   }
