@@ -4,14 +4,24 @@
  * enters the app: it accepts parsed JSON and returns a typed copy, or
  * throws a ManifestError naming the field, what it must be, and what it was.
  */
-import { slug, type Conditioning, type LabelGroup } from './conditioning.ts';
-import { REQUEST_SPEC } from './request-spec.ts';
+import type { Conditioning } from './conditioning.ts';
+import { validateConditioning } from './manifest-conditioning.ts';
+import {
+  ManifestError,
+  fail,
+  finite,
+  integer,
+  object,
+  oneOf,
+  optionalString,
+  show,
+  string,
+  type Json,
+} from './manifest-fields.ts';
 import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types.ts';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
-/** 'class' is the one-group form (a [batch] label tensor); 'groups' declares several ([batch, groups]). */
-export const CONDITIONING_KINDS = ['class', 'groups', 'none'] as const;
 export const TIMESTEP_TYPES = ['int64', 'int32', 'float32'] as const;
 export type TimestepType = (typeof TIMESTEP_TYPES)[number];
 
@@ -39,6 +49,7 @@ export interface ModelFile {
 }
 
 export type { Conditioning };
+export { ManifestError };
 
 export interface ModelManifest {
   id: string;
@@ -51,75 +62,6 @@ export interface ModelManifest {
   conditioning: Conditioning;
   io: ModelIo;
   file: ModelFile;
-}
-
-export class ManifestError extends Error {
-  /** Dotted path of the offending field, e.g. "schedule.kind". */
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(`model.json: ${message}`);
-    this.name = 'ManifestError';
-    this.field = field;
-  }
-}
-
-type Json = Record<string, unknown>;
-
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function fail(field: string, want: string, got: unknown): never {
-  throw new ManifestError(field, `"${field}" must be ${want} (got ${show(got)})`);
-}
-
-function object(parent: Json, key: string, path: string): Json {
-  const v = parent[key];
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
-  return v as Json;
-}
-
-function string(parent: Json, key: string, path: string): string {
-  const v = parent[key];
-  if (typeof v !== 'string' || v.trim() === '') fail(path, 'a non-empty string', v);
-  return v;
-}
-
-function optionalString(parent: Json, key: string, path: string): string | undefined {
-  return parent[key] === undefined ? undefined : string(parent, key, path);
-}
-
-function oneOf<T extends string>(parent: Json, key: string, path: string, valid: readonly T[]): T {
-  const v = parent[key];
-  if (typeof v !== 'string' || !(valid as readonly string[]).includes(v))
-    fail(path, `one of ${valid.join(', ')}`, v);
-  return v as T;
-}
-
-function integer(
-  parent: Json,
-  key: string,
-  path: string,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const v = parent[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    fail(
-      path,
-      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`,
-      v,
-    );
-  }
-  return v;
-}
-
-function finite(parent: Json, key: string, path: string): number {
-  const v = parent[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'a finite number', v);
-  return v;
 }
 
 function validateImage(root: Json): ImageSpec {
@@ -148,89 +90,6 @@ function validateSchedule(root: Json): ScheduleSpec {
   if (!(betaEnd > 0 && betaEnd < 1)) fail('schedule.betaEnd', 'a number in (0, 1)', betaEnd);
   if (betaEnd < betaStart) fail('schedule.betaEnd', `≥ schedule.betaStart (${betaStart})`, betaEnd);
   return { kind, betaStart, betaEnd, trainSteps };
-}
-
-/** A label index fits the int32 the kernels and tensors carry; larger ones would wrap. */
-const MAX_LABEL = 2 ** 31 - 1;
-
-function names(v: unknown, path: string, count?: number): string[] {
-  if (
-    !Array.isArray(v) ||
-    v.length === 0 ||
-    !v.every((l) => typeof l === 'string' && l.trim() !== '') ||
-    (count !== undefined && v.length !== count)
-  ) {
-    fail(
-      path,
-      count === undefined
-        ? 'a non-empty array of non-empty strings'
-        : `an array of ${count} non-empty strings`,
-      v,
-    );
-  }
-  const list = v as string[];
-  const lower = list.map((l) => l.toLowerCase());
-  const dup = lower.find((l, i) => lower.indexOf(l) !== i);
-  if (dup !== undefined) fail(path, 'an array of distinct names', dup);
-  return [...list];
-}
-
-function nullLabel(parent: Json, path: string, labels: number): number {
-  const n = integer(parent, 'nullLabel', path, 0, MAX_LABEL);
-  if (n < labels)
-    fail(path, `an integer in ${labels}..${MAX_LABEL} (not one of the ${labels} labels)`, n);
-  return n;
-}
-
-function validateGroup(g: unknown, path: string): LabelGroup {
-  if (typeof g !== 'object' || g === null || Array.isArray(g)) fail(path, 'an object', g);
-  const j = g as Json;
-  const name = string(j, 'name', `${path}.name`);
-  const ids = names(j.labels, `${path}.labels`).map((id) => id.trim());
-  const titles = j.titles === undefined ? ids : names(j.titles, `${path}.titles`, ids.length);
-  let def: number | null = null;
-  if (j.default !== undefined && j.default !== null) {
-    def = typeof j.default === 'string' ? ids.indexOf(j.default) : -1;
-    if (def < 0) fail(`${path}.default`, `null or one of ${ids.join(', ')}`, j.default);
-  }
-  return {
-    name,
-    title: optionalString(j, 'title', `${path}.title`) ?? name,
-    ids,
-    titles,
-    nullLabel: nullLabel(j, `${path}.nullLabel`, ids.length),
-    default: def,
-  };
-}
-
-function validateConditioning(root: Json): Conditioning {
-  const c = object(root, 'conditioning', 'conditioning');
-  const kind = oneOf(c, 'kind', 'conditioning.kind', CONDITIONING_KINDS);
-  if (kind === 'none') return { kind };
-  const defaultGuidance =
-    c.defaultGuidance === undefined
-      ? REQUEST_SPEC.guidance.default
-      : finite(c, 'defaultGuidance', 'conditioning.defaultGuidance');
-  if (defaultGuidance < 0) fail('conditioning.defaultGuidance', 'a number ≥ 0', defaultGuidance);
-  if (kind === 'class') {
-    const titles = names(c.labels, 'conditioning.labels');
-    const group: LabelGroup = {
-      name: 'class',
-      title: 'Class',
-      ids: titles.map(slug),
-      titles,
-      nullLabel: nullLabel(c, 'conditioning.nullLabel', titles.length),
-      default: null,
-    };
-    return { kind: 'labels', groups: [group], defaultGuidance, tensorRank: 1 };
-  }
-  const list = c.groups;
-  if (!Array.isArray(list) || list.length === 0 || list.length > 8)
-    fail('conditioning.groups', 'an array of 1 to 8 label groups', list);
-  const groups = list.map((g, i) => validateGroup(g, `conditioning.groups[${i}]`));
-  const dup = groups.find((g, i) => groups.findIndex((o) => o.name === g.name) !== i);
-  if (dup) fail('conditioning.groups', 'groups with distinct names', dup.name);
-  return { kind: 'labels', groups, defaultGuidance, tensorRank: 2 };
 }
 
 function validateIo(root: Json, conditioning: Conditioning): ModelIo {
