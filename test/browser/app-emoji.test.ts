@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { isColour } from '../support/colour.ts';
 import { DIST, foreignRequests, generate, openInstalled, screenshot, useApp } from './app-helpers.ts';
 
 /** WebGPU and WASM differ in float rounding; per channel, out of 255. */
@@ -20,15 +21,6 @@ function firstImage(page: Page): Promise<number[]> {
     const c = document.querySelector<HTMLCanvasElement>('.cell canvas');
     return Array.from(c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []);
   });
-}
-
-/** True when some pixel's channels differ a lot: a colour picture, not grey. */
-function isColour(rgba: number[]): boolean {
-  for (let i = 0; i < rgba.length; i += 4) {
-    const [r, g, b] = [rgba[i]!, rgba[i + 1]!, rgba[i + 2]!];
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 60) return true;
-  }
-  return false;
 }
 
 async function pickEmojiRun(page: Page, model: string): Promise<void> {
