@@ -10,7 +10,15 @@ import { zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { isColour } from '../support/colour.ts';
-import { DIST, foreignRequests, generate, openInstalled, screenshot, useApp } from './app-helpers.ts';
+import {
+  DIST,
+  foreignRequests,
+  generate,
+  openInstalled,
+  pickEmojiRun,
+  screenshot,
+  useApp,
+} from './app-helpers.ts';
 
 /** WebGPU and WASM differ in float rounding; per channel, out of 255. */
 const GPU_TOLERANCE = 4;
@@ -21,15 +29,6 @@ function firstImage(page: Page): Promise<number[]> {
     const c = document.querySelector<HTMLCanvasElement>('.cell canvas');
     return Array.from(c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []);
   });
-}
-
-async function pickEmojiRun(page: Page, model: string): Promise<void> {
-  await page.getByTestId('tab-generate').click();
-  await page.getByLabel('Model', { exact: true }).selectOption(model);
-  await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Animals & Nature' });
-  await page.getByLabel('Style', { exact: true }).selectOption({ label: 'Noto' });
-  await page.getByLabel('Steps', { exact: true }).fill('3');
-  await page.getByLabel('Images', { exact: true }).fill('1');
 }
 
 async function useBackend(page: Page, backend: 'wasm' | 'webgpu'): Promise<void> {

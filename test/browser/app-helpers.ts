@@ -209,6 +209,16 @@ export async function smallRun(page: Page, steps: number, count: number): Promis
   await page.getByLabel('Images', { exact: true }).fill(String(count));
 }
 
+/** Sets the controls for a small emoji run on `model` (emoji-32 or a copy): Animals & Nature in Noto, `steps` steps, `count` images. */
+export async function pickEmojiRun(page: Page, model = 'emoji-32', steps = 3, count = 1): Promise<void> {
+  await page.getByTestId('tab-generate').click();
+  await page.getByLabel('Model', { exact: true }).selectOption(model);
+  await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Animals & Nature' });
+  await page.getByLabel('Style', { exact: true }).selectOption({ label: 'Noto' });
+  await page.getByLabel('Steps', { exact: true }).fill(String(steps));
+  await page.getByLabel('Images', { exact: true }).fill(String(count));
+}
+
 /** Presses Generate and waits for the run to finish; returns the progress text (and the error, if it failed). */
 export async function generate(page: Page): Promise<string> {
   await page.getByTestId('generate').click();
