@@ -22,6 +22,21 @@ export function isColour(pixels: ArrayLike<number>, stride = 4): boolean {
   return colourShare(pixels, stride) >= 0.02;
 }
 
+/**
+ * The mean spread of R, G and B over the pixels: exactly 0 for a grey
+ * picture. For a picture of unknown content (a random seed's), where a mostly
+ * white or grey emoji can fall short of isColour.
+ */
+export function meanChroma(pixels: ArrayLike<number>, stride = 4): number {
+  let sum = 0;
+  const n = Math.floor(pixels.length / stride);
+  for (let i = 0; i < n * stride; i += stride)
+    sum +=
+      Math.max(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!) -
+      Math.min(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!);
+  return sum / n;
+}
+
 /** Mean absolute difference of two arrays of the same length. */
 export function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);

@@ -1,0 +1,248 @@
+/**
+ * emoji-32's colour through the app's own paths: two images, their PNG (with
+ * its recipe) and the same file shared, Save all shared as files, the
+ * reverse-process GIF, New seed and an interpolation; then the Explorer on a
+ * held-out emoji: its pixels pooled over R, G and B in the histogram, and
+ * "Denoise from here" (img2img) in colour. Headless Chromium has no Web Share,
+ * so a stand-in navigator.share records the files the app hands it.
+ */
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { labelGroups } from '../../src/core/conditioning.ts';
+import { validateManifest } from '../../src/core/manifest.ts';
+import { readRecipe } from '../../src/media/png-text.ts';
+import { rgbaToCHW } from '../../src/media/rgba.ts';
+import {
+  colourShare,
+  isColour,
+  meanAbsDiff,
+  meanChroma,
+  pngColourType,
+} from '../support/colour.ts';
+import { decodeGif, tiledRGB } from '../support/gif-decode.ts';
+import { generate, pickEmojiRun, useApp } from './app-helpers.ts';
+
+const manifest = validateManifest(
+  JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')),
+);
+const { width: W, height: H } = manifest.image;
+
+interface SharedFile {
+  name: string;
+  type: string;
+  bytes: number[];
+}
+
+/** A stand-in Web Share that takes files and keeps each call's files in window.__shared. */
+async function recordShares(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __shared: SharedFile[][] };
+    w.__shared = [];
+    const files = async (d: ShareData) =>
+      Promise.all(
+        (d.files ?? []).map(async (f) => ({
+          name: f.name,
+          type: f.type,
+          bytes: Array.from(new Uint8Array(await f.arrayBuffer())),
+        })),
+      );
+    Object.defineProperty(navigator, 'canShare', {
+      configurable: true,
+      value: (d?: ShareData) => Boolean(d?.files?.length),
+    });
+    Object.defineProperty(navigator, 'share', {
+      configurable: true,
+      value: async (d: ShareData) => void w.__shared.push(await files(d)),
+    });
+  });
+}
+
+async function shares(page: Page, n: number): Promise<SharedFile[][]> {
+  await page.waitForFunction(
+    (k) => (window as unknown as { __shared: unknown[] }).__shared.length >= k,
+    n,
+  );
+  return page.evaluate(() => (window as unknown as { __shared: SharedFile[][] }).__shared);
+}
+
+/** RGBA8 pixels of every canvas `selector` matches, in order. */
+function canvases(page: Page, selector: string): Promise<number[][]> {
+  return page.evaluate(
+    (sel) =>
+      [...document.querySelectorAll<HTMLCanvasElement>(sel)].map((c) =>
+        Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []),
+      ),
+    selector,
+  );
+}
+
+/** The PNG's pixels at 32×32 (every `scale`-th pixel of the app's enlarged PNG), and its recipe. */
+function readPng(bytes: Uint8Array, scale: number) {
+  const png = PNG.sync.read(Buffer.from(bytes));
+  expect([png.width, png.height]).toEqual([W * scale, H * scale]);
+  const small = Array.from({ length: W * H * 4 }, (_, i) => {
+    const [p, c] = [Math.floor(i / 4), i % 4];
+    const [y, x] = [Math.floor(p / W) * scale, (p % W) * scale];
+    return png.data[(y * png.width + x) * 4 + c]!;
+  });
+  return { colourType: pngColourType(bytes), small, recipe: readRecipe(bytes) };
+}
+
+const done = (page: Page, text: string) =>
+  page.waitForFunction(
+    (t) => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith(t),
+    text,
+    { timeout: 240_000 },
+  );
+
+describe('emoji-32 in colour through the app', () => {
+  const app = useApp({ webgpu: false });
+
+  it('generates, exports, shares, animates, varies and interpolates in colour', async () => {
+    await recordShares(app.browser.context);
+    const page = await app.open();
+    await pickEmojiRun(page, 'emoji-32', 3, 2);
+    await page.getByLabel('Seed', { exact: true }).fill('1234');
+    await page.getByLabel('Seed', { exact: true }).press('Enter');
+    expect(await generate(page)).toMatch(/^Done: 2 images/);
+    const first = await canvases(page, '.cell canvas');
+    expect(first).toHaveLength(2);
+    expect(first.every((rgba) => isColour(rgba))).toBe(true);
+
+    // The viewer's PNG: RGB(A), the image enlarged 8×, its recipe inside.
+    await page.locator('.cell').first().click();
+    const dialog = page.getByRole('dialog');
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Download PNG' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('emoji-32-animals-noto-seed1234-0.png');
+    const png = readPng(readFileSync(await file.path()), 8);
+    expect([2, 6]).toContain(png.colourType);
+    expect(png.small).toEqual(first[0]);
+    expect(png.recipe).toMatchObject({
+      model: { id: 'emoji-32' },
+      labels: { category: 'animals', style: 'noto' },
+      seed: 1234,
+      index: 0,
+      steps: 3,
+    });
+
+    // Share hands over the same file: same name, pixels and recipe (only its time differs).
+    await dialog.getByRole('button', { name: 'Share' }).click();
+    const [one] = await shares(page, 1);
+    expect(one!.map((f) => [f.name, f.type])).toEqual([[file.suggestedFilename(), 'image/png']]);
+    const sharedPng = readPng(Uint8Array.from(one![0]!.bytes), 8);
+    expect(sharedPng.small).toEqual(png.small);
+    expect({ ...sharedPng.recipe, createdAt: '' }).toEqual({ ...png.recipe, createdAt: '' });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Save all shares both images, each with its own recipe.
+    await page.getByRole('button', { name: 'Save all' }).click();
+    const all = (await shares(page, 2))[1]!;
+    expect(all.map((f) => f.name)).toEqual([
+      'emoji-32-animals-noto-seed1234-0.png',
+      'emoji-32-animals-noto-seed1234-1.png',
+    ]);
+    all.forEach((f, k) => {
+      const p = readPng(Uint8Array.from(f.bytes), 8);
+      expect(p.small).toEqual(first[k]);
+      expect(p.recipe.index).toBe(k);
+    });
+
+    // The batch's reverse process: one colour frame per step, both images side by side, scaled 4×.
+    const gifDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'GIF', exact: true }).click();
+    const gif = decodeGif(readFileSync(await (await gifDownload).path()));
+    expect([gif.width, gif.height, gif.frames.length]).toEqual([2 * W * 4 + 4, H * 4, 3]);
+    for (const f of gif.frames) {
+      expect(colourShare(f.palette, 3)).toBeGreaterThan(0.1);
+      expect(isColour(f.rgb, 3)).toBe(true);
+    }
+    const batch = Uint8ClampedArray.from([...first[0]!, ...first[1]!]);
+    expect(meanAbsDiff(gif.frames.at(-1)!.rgb, tiledRGB(batch, 2, W, H, 2, 4))).toBeLessThan(3);
+
+    // New seed (Vary): a random seed, so whatever its pictures show, they must not be grey; other pictures.
+    await page.getByRole('button', { name: 'New seed' }).click();
+    await done(page, 'Done: 2');
+    expect(await page.getByLabel('Seed', { exact: true }).inputValue()).not.toBe('1234');
+    const varied = await canvases(page, '.cell canvas');
+    varied.forEach((rgba, k) => {
+      expect(meanChroma(rgba)).toBeGreaterThan(2);
+      expect(meanAbsDiff(rgba, first[k]!)).toBeGreaterThan(10);
+    });
+
+    // Interpolate from seed 1234 to 777: it starts at seed 1234's first image, colour throughout.
+    await page.getByLabel('Seed', { exact: true }).fill('1234');
+    await page.getByLabel('Seed', { exact: true }).press('Enter');
+    await page.getByLabel('Interpolate to seed', { exact: true }).fill('777');
+    await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
+    await done(page, 'Done: 8');
+    const row = await canvases(page, '.cell canvas');
+    expect(row).toHaveLength(8);
+    expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(
+      'seed 1234 → 777 at 0.00',
+    );
+    expect(row[0]).toEqual(first[0]);
+    expect(row.every((rgba) => isColour(rgba))).toBe(true);
+    expect(meanAbsDiff(row[4]!, row[0]!)).toBeGreaterThan(3);
+  }, 300_000);
+
+  it('Explore: a held-out emoji in colour, its histogram pooling R, G and B, denoised in colour', async () => {
+    const page = app.browser.page;
+    await pickEmojiRun(page, 'emoji-32', 3, 1);
+    await page.getByTestId('tab-explore').click();
+    // One held-out emoji per category among the samples.
+    const radios = page.getByRole('radiogroup', { name: 'Sample image' }).getByRole('radio');
+    const names = await Promise.all((await radios.all()).map((r) => r.getAttribute('aria-label')));
+    const categories = labelGroups(manifest.conditioning)[0]!.titles;
+    expect(categories).toHaveLength(8);
+    expect(names).toEqual(expect.arrayContaining(categories));
+    await page.getByRole('radio', { name: 'Animals & Nature' }).click();
+
+    // The sample as the model sees it: 3×32×32, and its channels' means tell a pooled histogram from one channel's.
+    const sample = PNG.sync.read(readFileSync('public/samples/emoji-2.png'));
+    const x = rgbaToCHW(sample.data, W, H, 3);
+    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const pooled = mean(x);
+    expect(Math.abs(mean(x.subarray(0, W * H)) - pooled)).toBeGreaterThan(0.02);
+
+    const statsAt = async (t: number) => {
+      await page.getByTestId('t-slider').fill(String(t));
+      await page.waitForSelector(`[data-testid="hist-stats"][data-t="${t}"]`, {
+        state: 'attached',
+      });
+      const el = page.getByTestId('hist-stats');
+      return {
+        mean: Number(await el.getAttribute('data-mean')),
+        std: Number(await el.getAttribute('data-std')),
+      };
+    };
+    await expect.poll(async () => (await statsAt(0)).mean).toBeCloseTo(pooled, 4);
+    const [x0] = await canvases(page, 'canvas[aria-label="x₀, the chosen image"]');
+    expect(x0).toEqual(Array.from(sample.data));
+    // 3072 values at t = T: the mean's standard error is about 0.018.
+    const noised = await statsAt(1000);
+    expect(Math.abs(noised.mean)).toBeLessThan(0.1);
+    expect(Math.abs(noised.std - 1)).toBeLessThan(0.1);
+
+    await statsAt(300);
+    await page.getByTestId('denoise').click();
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid="denoise-status"]')
+          ?.textContent?.startsWith('Denoised from t = 300'),
+      undefined,
+      { timeout: 240_000 },
+    );
+    const [denoised] = await canvases(page, '[data-testid="denoised"]');
+    expect(isColour(denoised!)).toBe(true);
+    // Near the picture it started from, channel by channel: nearer than to the same picture with R and B swapped.
+    const swapped = x0!.map((v, i) => (i % 4 === 0 ? x0![i + 2]! : i % 4 === 2 ? x0![i - 2]! : v));
+    expect(meanAbsDiff(denoised!, x0!)).toBeLessThan(0.6 * meanAbsDiff(denoised!, swapped));
+    const film = await canvases(page, '[data-testid="filmstrip"] canvas');
+    expect(isColour(film.at(-1)!)).toBe(true);
+  }, 300_000);
+});
