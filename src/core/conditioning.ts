@@ -86,6 +86,20 @@ export function isGuided(choice: LabelChoice): boolean {
 }
 
 /**
+ * How the model is called under classifier-free guidance w: a model without
+ * labels has nothing to choose; with nothing picked or w = 1 the picked labels
+ * alone run, with w = 0 the null labels alone; otherwise both run, as one batch
+ * twice the size (so a guided step costs two passes per image).
+ */
+export type GuidanceMode = 'unlabelled' | 'conditional' | 'unconditional' | 'guided';
+
+export function guidanceMode(c: Conditioning, choice: LabelChoice, w: number): GuidanceMode {
+  if (c.kind === 'none') return 'unlabelled';
+  if (!isGuided(choice) || w === 1) return 'conditional';
+  return w === 0 ? 'unconditional' : 'guided';
+}
+
+/**
  * The choice carried from one model to another by group name and label id:
  * a label the new model also has stays picked; anything else becomes "any",
  * and `dropped` says which picks were lost so the caller can say so.

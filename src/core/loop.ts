@@ -16,7 +16,7 @@ import type {
   Spacing,
 } from './types.ts';
 import type { Kernels } from './kernels.ts';
-import { isGuided, labelRows, type Conditioning } from './conditioning.ts';
+import { guidanceMode, labelRows, type Conditioning } from './conditioning.ts';
 import { checkRequest } from './request.ts';
 import { buildSchedule, timesteps, type Schedule } from './schedule.ts';
 import { samplerSpec } from './samplers.ts';
@@ -46,12 +46,13 @@ type Guidance =
 
 function planGuidance(request: SampleRequest, count: number, c: Conditioning): Guidance {
   const w = request.guidance;
-  if (c.kind === 'none') return { kind: 'single', labels: null };
+  const mode = guidanceMode(c, request.labels, w);
+  if (mode === 'unlabelled') return { kind: 'single', labels: null };
   const picked = labelRows(c, request.labels, count);
-  // Nothing picked, or w = 1: one pass. "Any" everywhere is the unconditional branch itself.
-  if (!isGuided(request.labels) || w === 1) return { kind: 'single', labels: picked };
+  // "Any" everywhere is the unconditional branch itself, so it runs as 'conditional'.
+  if (mode === 'conditional') return { kind: 'single', labels: picked };
   const unconditional = labelRows(c, request.labels, count, true);
-  if (w === 0) return { kind: 'single', labels: unconditional };
+  if (mode === 'unconditional') return { kind: 'single', labels: unconditional };
   const both = new Int32Array(2 * picked.length);
   both.set(picked);
   both.set(unconditional, picked.length);
