@@ -10,6 +10,7 @@ import type {
   GenerationRequest,
   GenerationResult,
   LoadedModel,
+  Speed,
 } from '../src/runtime/generator.ts';
 
 // The messages are the runtime's own types (documented there); only the
@@ -23,6 +24,7 @@ export type {
   GenerationRequest,
   GenerationResult,
   LoadedModel,
+  Speed,
 };
 
 /** Where a model package comes from: the app's own origin, or files the user imported. */
@@ -48,6 +50,8 @@ export interface GeneratorApi {
     request: GenerationRequest,
     onProgress: (p: GenerationProgress) => void,
   ): Promise<GenerationResult>;
+  /** The loaded model's speed, timed by two batch-1 calls unless a run measured it (Generator.measure). */
+  measure(): Promise<Speed | undefined>;
   /** Stops the running generation within one step; generate() then rejects with name 'AbortError'. */
   cancel(): void;
 }

@@ -43,6 +43,7 @@ export function serveGenerator(engines: (threads: number) => EngineLoader): void
       const buffers = [result.images.buffer, ...(result.frames ?? []).map((f) => f.buffer)];
       return Comlink.transfer(result, buffers);
     },
+    measure: () => generator.measure(),
     cancel: () => generator.cancel(),
   };
   Comlink.expose(api);

@@ -34,6 +34,8 @@ export interface BackendReport {
   fallbackReason?: string;
   /** The onnxruntime package and build, e.g. "onnxruntime-web 1.30.0 WASM". */
   engine: string;
+  /** WebGPU on a software adapter (Capabilities.webgpuSoftware): it runs, far slower than WASM. */
+  software?: boolean;
 }
 
 export interface DenoiserOptions {
@@ -131,6 +133,7 @@ export class Denoiser {
         engine: live.engine.name,
       };
       if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
+      if (backend === 'webgpu' && opts.caps.webgpuSoftware !== undefined) report.software = true;
       return new Denoiser(opts, live, report);
     }
     const hint =

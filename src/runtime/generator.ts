@@ -8,6 +8,7 @@ import type { ModelManifest } from '../core/manifest.ts';
 import type { Kernels } from '../core/kernels.ts';
 import type { SampleProgress, SampleRequest } from '../core/types.ts';
 import { wasmThreads, type BackendChoice, type Capabilities } from './backends.ts';
+import { BackgroundCalls } from './background-calls.ts';
 import { Denoiser, type BackendReport } from './denoiser.ts';
 import { abortError, isAbortError, RuntimeError } from './errors.ts';
 import {
@@ -56,6 +57,19 @@ export interface GenerationResult {
   frames?: Uint8ClampedArray[];
   backend: BackendReport;
   msPerStep: number;
+  /** This run's denoiser speed; absent when it made no network call (img2img at strength 0). */
+  speed?: Speed;
+}
+
+/**
+ * How fast the loaded model runs: denoiser milliseconds per image per network
+ * pass (a guided step makes two passes per image). 'trial': the second of two
+ * batch-1 calls (measure()); 'run': a whole generation's denoiser time over
+ * the images it passed, at that run's batch size.
+ */
+export interface Speed {
+  msPerImage: number;
+  basis: 'trial' | 'run';
 }
 
 export interface CheckedPackage {
@@ -85,24 +99,14 @@ export const WARM_UP_MS = 1500;
  */
 export const GENERATION_MEASURE = 'diffuse:generation';
 
-/** Lets queued events (a generate() message) run between warm-up calls; a 0 ms timer would be clamped to 4 ms. */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
-
 export class Generator {
   private readonly platform: GeneratorPlatform;
   private denoiser: Denoiser | undefined;
   private running: AbortController | undefined;
   private caps: Promise<Capabilities> | undefined;
-  private warming: { stop: boolean; done: Promise<number> } | undefined;
+  private readonly background = new BackgroundCalls();
+  /** The loaded model's speed, once measured. */
+  private measured: Speed | undefined;
 
   constructor(platform: GeneratorPlatform) {
     this.platform = platform;
@@ -131,11 +135,12 @@ export class Generator {
         'busy',
         'A generation is running; cancel it before loading another model.',
       );
-    await this.stopWarmUp();
+    await this.background.stop();
     const pkg = await readModelPackage(source, this.platform.fetch);
     const next = await this.open(pkg, choice, (caps) => wasmThreads(caps).threads);
     const old = this.denoiser;
     this.denoiser = next;
+    this.measured = undefined;
     await old?.release();
     return { manifest: pkg.manifest, backend: next.backend };
   }
@@ -162,43 +167,30 @@ export class Generator {
    * warmed. A generate(), loadModel() or release() stops it after the call in
    * flight. Answers the number of calls made (0 when skipped).
    */
-  warmUp(ms = WARM_UP_MS): Promise<number> {
+  async warmUp(ms = WARM_UP_MS): Promise<number> {
     const denoiser = this.denoiser;
-    if (!denoiser || denoiser.backend.backend !== 'wasm' || this.running || this.warming)
-      return Promise.resolve(0);
-    const warming = { stop: false, done: Promise.resolve(0) };
-    warming.done = this.warmLoop(denoiser, ms, warming).finally(() => {
-      if (this.warming === warming) this.warming = undefined;
-    });
-    this.warming = warming;
-    return warming.done;
-  }
-
-  private async warmLoop(denoiser: Denoiser, ms: number, flag: { stop: boolean }): Promise<number> {
-    const { channels, height, width } = denoiser.manifest.image;
-    const x = new Float32Array(channels * height * width);
-    const denoise = denoiser.denoiseFor({});
+    if (!denoiser || denoiser.backend.backend !== 'wasm' || this.running || this.background.busy)
+      return 0;
     const until = performance.now() + ms;
-    let calls = 0;
-    try {
-      // The sampler's kernels load on first use; load them now, not in the first generation.
-      await this.platform.kernels();
-      while (!flag.stop && performance.now() < until) {
-        await denoise(x, 500, null, 1);
-        calls++;
-        await yieldToEvents();
-      }
-    } catch {
-      // A failing session shows its error in the next generation, not here.
-    }
-    return calls;
+    const kernels = () => this.platform.kernels();
+    return (await this.background.start(denoiser, kernels, () => performance.now() < until)).length;
   }
 
-  private async stopWarmUp(): Promise<void> {
-    const warming = this.warming;
-    if (!warming) return;
-    warming.stop = true;
-    await warming.done;
+  /**
+   * The loaded model's speed, for an estimate before a run. Unless a
+   * generation or an earlier call measured it, times two batch-1 calls and
+   * keeps the second (the first runs WASM as baseline code, or compiles
+   * WebGPU's shaders). Stopped like the warm-up; undefined when stopped early.
+   */
+  async measure(): Promise<Speed | undefined> {
+    await this.background.settled();
+    const denoiser = this.denoiser;
+    if (this.measured || !denoiser || this.running || this.background.busy) return this.measured;
+    const kernels = () => this.platform.kernels();
+    const [, ms] = await this.background.start(denoiser, kernels, (calls) => calls < 2);
+    if (ms !== undefined && this.denoiser === denoiser && !this.measured)
+      this.measured = { msPerImage: ms, basis: 'trial' };
+    return this.measured;
   }
 
   async generate(
@@ -220,12 +212,14 @@ export class Generator {
       onNotice: (n) => (notice = n),
     });
     let denoiseMs = 0;
+    let imagesPassed = 0;
     const denoise: typeof denoiseOnce = async (...args) => {
       const t0 = performance.now();
       try {
         return await denoiseOnce(...args);
       } finally {
         denoiseMs += performance.now() - t0;
+        imagesPassed += args[3];
       }
     };
     const started = performance.now();
@@ -234,7 +228,7 @@ export class Generator {
     let stepsRun = 0;
     const stepsMs: number[] = [];
     try {
-      await this.stopWarmUp();
+      await this.background.stop();
       const kernels = await this.platform.kernels();
       const frames: Uint8ClampedArray[] = [];
       const images = await runSampling({
@@ -277,6 +271,10 @@ export class Generator {
         msPerStep: (performance.now() - started) / Math.max(1, stepsRun),
       };
       if (request.keepFrames) result.frames = frames;
+      if (imagesPassed > 0) {
+        this.measured = { msPerImage: denoiseMs / imagesPassed, basis: 'run' };
+        result.speed = this.measured;
+      }
       performance.clearMeasures(GENERATION_MEASURE);
       performance.measure(GENERATION_MEASURE, {
         start: started,
@@ -293,7 +291,7 @@ export class Generator {
 
   async release(): Promise<void> {
     this.cancel();
-    await this.stopWarmUp();
+    await this.background.stop();
     await this.denoiser?.release();
     this.denoiser = undefined;
   }
