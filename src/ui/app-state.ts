@@ -15,11 +15,11 @@ import type { RunPlan } from './plans.ts';
 import { findModel, type ModelEntry } from './catalog.ts';
 import { RuntimeError } from '../runtime/errors.ts';
 import { abortError } from './errors.ts';
-import { Generator } from './generator.ts';
+import { Generator, type Engine } from './generator.ts';
 import { interpolationNoise } from './kernels.ts';
 import { settings } from './settings.ts';
 
-export type { RunPlan };
+export type { Engine, RunPlan };
 
 export interface RunProgress {
   step: number;
@@ -52,6 +52,8 @@ type Events = {
   busy: RunPlan | undefined;
   backend: { info: BackendReport; msPerStep?: number };
   load: LoadState;
+  /** The engine for the chosen model and backend changed: loaded, measured, or moved by a run. */
+  engine: Engine | undefined;
 };
 type Handler<K extends keyof Events> = (v: Events[K]) => void;
 
@@ -79,6 +81,7 @@ export class AppState {
     busy: new Set(),
     backend: new Set(),
     load: new Set(),
+    engine: new Set(),
   };
 
   get busy(): boolean {
@@ -102,6 +105,12 @@ export class AppState {
     return settings.get().backend;
   }
 
+  /** The engine for the chosen model and backend, once the worker holds them. */
+  engine(): Engine | undefined {
+    const model = this.model();
+    return model && this.generator.holds(model, this.backend()) ? this.generator.engine : undefined;
+  }
+
   /**
    * Loads the chosen model on the chosen backend ahead of the first run.
    * While a run is going this waits: the run's end prepares again.
@@ -115,6 +124,13 @@ export class AppState {
       if (this.model()?.id !== model.id) return;
       this.emit('load', { state: 'ready', model });
       if (!this.busy) this.emit('backend', { info: loaded.backend });
+      this.emit('engine', this.engine());
+      // A software renderer is slow enough that an estimate before a run is worth two timed calls.
+      if (loaded.backend.software)
+        void this.generator.measure().then(
+          (speed) => speed && this.emit('engine', this.engine()),
+          () => undefined,
+        );
     } catch (e) {
       if (this.model()?.id === model.id)
         this.emit('load', {
@@ -164,6 +180,7 @@ export class AppState {
         });
       });
       this.emit('backend', { info: result.backend, msPerStep: result.msPerStep });
+      this.emit('engine', this.engine());
       const run: Run = { plan, request, result, model: plan.model, caption: plan.caption };
       this.emit('run', run);
       return run;

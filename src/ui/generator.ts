@@ -14,6 +14,7 @@ import type {
   LoadedModel,
   CheckedPackage,
   ModelSource,
+  Speed,
   ZipContents,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
@@ -30,8 +31,14 @@ function transferable(source: ModelSource): ModelSource {
   return source.kind === 'files' ? Comlink.transfer(source, [source.onnx]) : source;
 }
 
+/** The backend a held model runs on, and its measured speed (the runtime's Speed) once known. */
+export interface Engine {
+  report: BackendReport;
+  speed?: Speed;
+}
+
 export function describeBackend(b: BackendReport): string {
-  if (b.backend === 'webgpu') return 'WebGPU';
+  if (b.backend === 'webgpu') return b.software ? 'WebGPU (software renderer)' : 'WebGPU';
   const simd = b.simd ? 'WASM SIMD' : 'WASM';
   return `${simd} × ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 }
@@ -55,6 +62,8 @@ export class Generator {
   private loading: Promise<LoadedModel> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   info: LoadedModel | undefined;
+  /** What runs the held model now (a run may have moved it to WASM), and how fast once measured. */
+  engine: Engine | undefined;
 
   /** Whether the worker holds `model` on `backend` now. */
   holds(model: ModelEntry, backend: BackendChoice): boolean {
@@ -68,11 +77,15 @@ export class Generator {
     if (this.loadedKey === key && this.loading) return this.loading;
     this.loadedKey = key;
     this.info = undefined;
+    this.engine = undefined;
     const load = this.tail.then(async () => {
       const info = await this.handle.api.loadModel(transferable(await model.source()), backend);
       // Only the last load asked for is what the worker holds once the queue drains:
       // after A, B, A again, the first A must not count as held while B is still to load.
-      if (this.loading === load) this.info = info;
+      if (this.loading === load) {
+        this.info = info;
+        this.engine = { report: info.backend };
+      }
       return info;
     });
     this.tail = load.catch(() => undefined);
@@ -88,12 +101,23 @@ export class Generator {
     return load;
   }
 
-  generate(
+  async generate(
     request: GenerationRequest,
     onProgress: (p: GenerationProgress) => void,
   ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
-    return this.handle.api.generate(req, Comlink.proxy(onProgress));
+    const result = await this.handle.api.generate(req, Comlink.proxy(onProgress));
+    if (this.engine)
+      this.engine = { report: result.backend, speed: result.speed ?? this.engine.speed };
+    return result;
+  }
+
+  /** Asks the worker to time the held model (see Generator.measure in the runtime). */
+  async measure(): Promise<Speed | undefined> {
+    const key = this.loadedKey;
+    const speed = await this.handle.api.measure();
+    if (this.engine && speed && this.loadedKey === key) this.engine = { ...this.engine, speed };
+    return speed;
   }
 
   cancel(): void {

@@ -19,6 +19,7 @@ import { createActions } from './actions.ts';
 import { createControls } from './controls.ts';
 import { createGrid } from './grid.ts';
 import { createProgress } from './progress.ts';
+import { createSlowNotice } from './slow-notice.ts';
 import { tellInTitle } from '../../title.ts';
 
 const INTERPOLATION_POINTS = 8;
@@ -46,6 +47,7 @@ export function createGenerateScreen(): HTMLElement {
     labels: (labels) => settings.set({ labels }),
   });
   const bar = createActionBar(() => (own ? own.abort() : generate()));
+  const slow = createSlowNotice(bar.note);
   /** This screen's run, if one is going: only it can be cancelled from here. */
   let own: AbortController | undefined;
   let model: ModelEntry | undefined;
@@ -166,14 +168,17 @@ export function createGenerateScreen(): HTMLElement {
   }
 
   app.on('busy', syncBusy);
+  app.on('engine', slow.sync);
   onCatalog(syncModel);
   settings.subscribe(() => {
     if (app.model()?.id !== model?.id) syncModel();
     // Read again: a model switch has just written labels and guidance.
     controls.syncValues(settings.get());
+    slow.sync();
   });
   syncModel();
   syncBusy();
+  slow.sync();
 
   return h(
     'div',
@@ -182,6 +187,7 @@ export function createGenerateScreen(): HTMLElement {
     progress.announce,
     // The form before the secondary actions, on screen and in the Tab order: Model, labels, Seed first.
     controls.root,
+    slow.root,
     actions.root,
     bar.root,
     viewer.root,

@@ -72,6 +72,8 @@ export function createModelsScreen(): HTMLElement {
     }
   }
 
+  // Generate's software-renderer notice can switch back to Automatic.
+  settings.subscribe((s) => (backendField.select.value = s.backend));
   onCatalog(list.render);
   list.render();
   void storage.measure();
