@@ -5,11 +5,12 @@
  * ends. The builders turn the settings into a plan and its captions.
  */
 import { findLabel } from '../core/conditioning.ts';
+import { requestFromRecipe, type Recipe } from '../core/recipe.ts';
 import { samplerSpec } from '../core/samplers.ts';
 import type { BackendChoice, GenerationRequest } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
 import { choiceOf, describeLabels, groupsOf, requestConditioning } from './conditioning.ts';
-import type { Settings } from './settings.ts';
+import { randomSeed, type Settings } from './settings.ts';
 
 /** The fields every plan shares: what the sampling loop is asked for. */
 export type BaseRequest = Pick<
@@ -128,5 +129,34 @@ export function img2imgPlan(
     strength,
     caption: `denoised from t = ${o.t}`,
     from: 'Explore',
+  };
+}
+
+/**
+ * "Vary this image" (gallery and result viewer): img2img from `image`
+ * (C×H×W in [-1, 1]) at `strength`, with the settings of its recipe and a new seed.
+ */
+export function varyPlan(
+  recipe: Recipe,
+  m: ModelEntry,
+  image: Float32Array,
+  strength: number,
+  backend: BackendChoice,
+  from: 'Generate' | 'Gallery',
+): RunPlan {
+  const request = {
+    ...requestFromRecipe(recipe, m.manifest.conditioning),
+    seed: randomSeed(),
+    firstIndex: 0,
+  };
+  return {
+    kind: 'img2img',
+    model: m,
+    backend,
+    request,
+    image,
+    strength,
+    caption: `a variation at strength ${strength.toFixed(2)}`,
+    from,
   };
 }

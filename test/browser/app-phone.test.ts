@@ -72,7 +72,7 @@ describe('on a phone', () => {
     expect(at('Model')).toBeGreaterThanOrEqual(0);
     expect(at('Model')).toBeLessThan(at('Class'));
     expect(at('Class')).toBeLessThan(at('Seed'));
-    for (const secondary of ['Vary', 'GIF', 'Save all', 'Interpolate'])
+    for (const secondary of ['New seed', 'GIF', 'Save all', 'Interpolate'])
       expect(at('Seed'), `Seed before ${secondary} in ${order.join(' | ')}`).toBeLessThan(
         at(secondary) < 0 ? Infinity : at(secondary),
       );

@@ -68,7 +68,7 @@ describe('runs belong to the screen that started them', () => {
     await expect.poll(() => progressText(page)).toBe('Cancelled');
     expect(await cells(page)).toEqual(before);
     expect(await page.getByTestId('result-caption').textContent()).toMatch(/· made with Fashion/);
-    expect(await page.getByRole('button', { name: 'Vary' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'New seed' }).isEnabled()).toBe(true);
     await page.locator('.cell').first().click();
     expect(await page.getByRole('dialog').getByRole('heading').textContent()).toBe(
       before[0]!.label.replace(/\. Open larger$/, ''),

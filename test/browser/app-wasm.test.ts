@@ -62,8 +62,8 @@ describe('WASM fallback on a device without WebGPU', () => {
     // Animated: one graphic control extension (21 F9 04) per frame, so more than one.
     expect(gifBytes.toString('latin1').split('\x21\xf9\x04').length - 1).toBeGreaterThan(1);
 
-    // Vary: same settings, a new seed.
-    await page.getByRole('button', { name: 'Vary' }).click();
+    // New seed: same settings, a new seed.
+    await page.getByRole('button', { name: 'New seed' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Done'), undefined, {
       timeout: 240_000,
     });

@@ -3,8 +3,7 @@
  * (img2img at a chosen strength), download or share its PNG (the recipe
  * inside), delete it.
  */
-import { REQUEST_SPEC } from '../../../core/request-spec.ts';
-import { specRange } from '../../components/fields.ts';
+import { varyImage } from '../../components/vary-image.ts';
 import { h } from '../../dom.ts';
 import type { GalleryItem } from '../../gallery-list.ts';
 import { canShareFiles } from '../../images.ts';
@@ -40,11 +39,6 @@ export function createDetail(on: DetailActions): DetailView {
   const details = h('p', { class: 'hint', 'data-testid': 'gallery-recipe' });
   const when = h('p', { class: 'hint' });
   const note = h('p', { class: 'hint', role: 'status', 'data-testid': 'gallery-note' });
-  let strength = REQUEST_SPEC.strength.default;
-  const slider = specRange(REQUEST_SPEC.strength, strength, (v) => (strength = v), {
-    format: (v) => v.toFixed(2),
-    hint: 'How far from this image: 0 keeps it, 1 starts from noise.',
-  });
   let current: GalleryItem | undefined;
   let url: string | undefined;
   let returnTo: HTMLElement | undefined;
@@ -57,11 +51,7 @@ export function createDetail(on: DetailActions): DetailView {
     { type: 'button', class: 'button primary', onclick: act(on.use) },
     'Use these settings',
   );
-  const vary = h(
-    'button',
-    { type: 'button', class: 'button', onclick: act((i) => on.vary(i, strength)) },
-    'Vary this image',
-  );
+  const vary = varyImage((strength) => current && on.vary(current, strength));
   const share = h('button', { type: 'button', class: 'button', onclick: act(on.share) }, 'Share');
   share.hidden = !canShareFiles();
 
@@ -77,8 +67,7 @@ export function createDetail(on: DetailActions): DetailView {
       when,
       note,
       h('div', { class: 'button-row' }, use),
-      slider.root,
-      h('div', { class: 'button-row' }, vary),
+      vary.root,
       h(
         'div',
         { class: 'button-row' },
@@ -104,7 +93,7 @@ export function createDetail(on: DetailActions): DetailView {
 
   function sync(): void {
     use.disabled = !hasModel;
-    vary.disabled = !hasModel || busy;
+    vary.setDisabled(!hasModel || busy);
   }
 
   return {

@@ -13,13 +13,14 @@ import { errorKind, messageOf } from '../../errors.ts';
 import { ALL, view, type GalleryFilter, type GalleryItem } from '../../gallery-list.ts';
 import { gallery } from '../../gallery-store.ts';
 import { download, shareFile } from '../../images.ts';
+import { varyPlan } from '../../plans.ts';
 import { fileName } from '../../recipes.ts';
 import { loadImage } from '../explore/pixels.ts';
 import { createDetail } from './detail.ts';
 import { createFilters } from './filters.ts';
 import { keepRuns } from './keep.ts';
 import { createOpenPng } from './open-png.ts';
-import { applyRecipe, modelFor, modelNote, varyPlan } from './recipe-actions.ts';
+import { applyRecipe, modelFor, modelNote } from './recipe-actions.ts';
 import { createThumbs } from './thumbs.ts';
 import { createToast } from './toast.ts';
 
@@ -100,7 +101,7 @@ export function createGalleryScreen(): HTMLElement {
     detail.note('Varying…');
     try {
       const image = await loadImage(item.png, m.manifest.image, 'The gallery image');
-      const plan = varyPlan(item, m, image, strength, app.backend());
+      const plan = varyPlan(item.recipe, m, image, strength, app.backend(), 'Gallery');
       await app.run(plan, undefined, (p) => detail.note(`Varying: step ${p.step} of ${p.of}`));
       detail.note('Done: the variation is first in the gallery.');
     } catch (e) {

@@ -1,15 +1,12 @@
 /**
  * What the gallery does with a recipe: a note on whether its model is here
- * (and the same weights), the img2img plan of "Vary this image", and
- * putting a recipe into the Generate form.
+ * (and the same weights), and putting a recipe into the Generate form.
  */
 import { requestFromRecipe, type Recipe } from '../../../core/recipe.ts';
-import type { BackendChoice } from '../../../../workers/protocol.ts';
-import type { RunPlan } from '../../app-state.ts';
 import { catalog, type ModelEntry } from '../../catalog.ts';
 import type { GalleryItem } from '../../gallery-list.ts';
 import { recipeCaption, settingsOf } from '../../recipes.ts';
-import { randomSeed, settings } from '../../settings.ts';
+import { settings } from '../../settings.ts';
 
 /** The model on this device that a recipe names, by id. */
 export const modelFor = (recipe: Recipe): ModelEntry | undefined =>
@@ -24,31 +21,6 @@ export function modelNote(item: GalleryItem, m: ModelEntry | undefined): string 
   if (r.strength !== undefined)
     return 'Made from another image: its settings alone give a different picture.';
   return '';
-}
-
-/** img2img from the image (C×H×W in [-1, 1]) with the recipe's settings and a new seed. */
-export function varyPlan(
-  item: GalleryItem,
-  m: ModelEntry,
-  image: Float32Array,
-  strength: number,
-  backend: BackendChoice,
-): RunPlan {
-  const request = {
-    ...requestFromRecipe(item.recipe, m.manifest.conditioning),
-    seed: randomSeed(),
-    firstIndex: 0,
-  };
-  return {
-    kind: 'img2img',
-    model: m,
-    backend,
-    request,
-    image,
-    strength,
-    caption: `a variation at strength ${strength.toFixed(2)}`,
-    from: 'Gallery',
-  };
 }
 
 /**

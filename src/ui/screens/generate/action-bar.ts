@@ -12,6 +12,8 @@ export interface ActionBar {
   sync(own: boolean, other: string | undefined): void;
   /** The note above the button ('' for none). */
   note(text: string): void;
+  /** Puts keyboard focus on the button (Cancel, once a run started elsewhere on the screen). */
+  focus(): void;
 }
 
 export function createActionBar(onClick: () => void): ActionBar {
@@ -57,5 +59,6 @@ export function createActionBar(onClick: () => void): ActionBar {
       noteLine.textContent = text;
       describe();
     },
+    focus: () => button.focus(),
   };
 }

@@ -1,26 +1,30 @@
-/** What can be done with a result: vary it, save its reverse process as a GIF, interpolate to another seed. */
+/**
+ * What can be done with a result: the same settings with a new seed, its
+ * reverse process as a GIF, save all, interpolate to another seed. Varying
+ * one image (img2img) is the viewer's "Vary this image".
+ */
 import { seedField } from '../../components/seed-field.ts';
 import { h } from '../../dom.ts';
 import { settings } from '../../settings.ts';
 
 export interface ActionsView {
   root: HTMLElement;
-  /** Enables what applies: vary and GIF need a shown result (GIF its frames); nothing while a run is going. */
+  /** Enables what applies: New seed and GIF need a shown result (GIF its frames); nothing while a run is going. */
   sync(o: { busy: boolean; hasResult: boolean; hasFrames: boolean }): void;
   /** Marks the GIF button as working while it encodes. */
   encoding(on: boolean): void;
 }
 
 export function createActions(on: {
-  vary: () => void;
+  newSeed: () => void;
   gif: () => void;
   saveAll: () => void;
   interpolate: (to: number) => void;
 }): ActionsView {
-  const vary = h(
+  const newSeed = h(
     'button',
-    { type: 'button', class: 'button', disabled: true, onclick: on.vary },
-    'Vary',
+    { type: 'button', class: 'button', disabled: true, onclick: on.newSeed },
+    'New seed',
   );
   const gif = h(
     'button',
@@ -57,7 +61,7 @@ export function createActions(on: {
 
   function sync(o: typeof state): void {
     state = o;
-    vary.disabled = o.busy || !o.hasResult;
+    newSeed.disabled = o.busy || !o.hasResult;
     gif.disabled = o.busy || !o.hasFrames;
     saveAll.disabled = !o.hasResult;
     go.disabled = o.busy;
@@ -67,7 +71,7 @@ export function createActions(on: {
     root: h(
       'div',
       { class: 'result-actions', role: 'group', 'aria-label': 'Result actions' },
-      vary,
+      newSeed,
       gif,
       saveAll,
       target.root,

@@ -4,15 +4,17 @@
  * views in step. The shown result survives a cancelled or failed run; a model
  * switch carries labels over by name (or says what it reset).
  */
-import { app, type RunPlan } from '../../app-state.ts';
+import { rgbaToCHW } from '../../../media/rgba.ts';
+import { app, type Run, type RunPlan } from '../../app-state.ts';
 import { catalog, onCatalog, type ModelEntry } from '../../catalog.ts';
 import { modelSwitch } from '../../conditioning.ts';
 import { createViewer } from '../../components/viewer.ts';
 import { h } from '../../dom.ts';
 import { errorKind, messageOf } from '../../errors.ts';
 import { saveAll, saveOne } from '../../export.ts';
-import { download, encodeGif } from '../../images.ts';
-import { interpolationPlan, seedPlan } from '../../plans.ts';
+import { download, encodeGif, imageAt } from '../../images.ts';
+import { interpolationPlan, seedPlan, varyPlan } from '../../plans.ts';
+import { recipeOf } from '../../recipes.ts';
 import { randomSeed, settings } from '../../settings.ts';
 import { createActionBar } from './action-bar.ts';
 import { createActions } from './actions.ts';
@@ -27,14 +29,14 @@ const nextFrame = () =>
   new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 export function createGenerateScreen(): HTMLElement {
-  const viewer = createViewer();
+  const viewer = createViewer(varyImage);
   const grid = createGrid(
     (shown, k, from) => viewer.open(shown.run, k, shown.captions[k] ?? `Image ${k + 1}`, from),
     (shown, k) => void saved(saveOne(shown.run, k).then((name) => `Saved ${name}.`)),
   );
   const progress = createProgress();
   const actions = createActions({
-    vary,
+    newSeed,
     gif: saveGif,
     interpolate,
     saveAll: () => {
@@ -92,10 +94,22 @@ export function createGenerateScreen(): HTMLElement {
     void start(plan, Math.ceil(Math.sqrt(plan.request.count)), captions);
   }
 
-  function vary(): void {
+  function newSeed(): void {
     const seed = randomSeed();
     settings.set({ seed, firstIndex: 0 });
     generate(seed);
+  }
+
+  /** The viewer's "Vary this image": img2img from image k of a shown run, into this grid. */
+  function varyImage(run: Run, k: number, caption: string, strength: number): void {
+    const recipe = recipeOf(run, k);
+    if (!recipe) return;
+    const { images, width, height } = run.result;
+    const pixels = imageAt(images, k, width, height);
+    const image = rgbaToCHW(pixels, width, height, run.model.manifest.image.channels);
+    const plan = varyPlan(recipe, run.model, image, strength, app.backend(), 'Generate');
+    void start(plan, 1, [`${caption}, varied at strength ${strength.toFixed(2)}`]);
+    bar.focus();
   }
 
   function interpolate(to: number): void {
@@ -141,6 +155,7 @@ export function createGenerateScreen(): HTMLElement {
     const hasFrames = Boolean(shown?.run.result.frames?.length);
     actions.sync({ busy: app.busy || Boolean(own), hasResult: Boolean(shown), hasFrames });
     controls.setBusy(app.busy);
+    viewer.setBusy(app.busy || Boolean(own));
   }
 
   /** A different model is chosen (or the chosen one is gone): carry labels over, take its guidance. */
