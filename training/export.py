@@ -2,18 +2,22 @@
 
 python3 training/export.py --ckpt runs/fashion/checkpoint.pt --out public/models/fashion-28
 python3 training/export.py --ckpt runs/emoji/checkpoint.pt --out OUT --id emoji-32 --name "Emoji (32×32)"
-python3 training/export.py --smoke --out /tmp/tiny   (a tiny untrained model, for tests)"""
+python3 training/export.py --smoke --out /tmp/tiny   (a tiny untrained model, for tests)
+--norm and --weights rewrite the graph for CPU speed (training/onnx_graphs.py, bench/ARCH-STUDY.md);
+the defaults write it as torch exports it."""
 import argparse
 import hashlib
 import json
 import os
 import sys
 
+import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import emoji_data  # noqa: E402
+import onnx_graphs  # noqa: E402
 from train import build_model  # noqa: E402
 
 OPSET = 17
@@ -116,6 +120,10 @@ def main(argv=None):
     p.add_argument("--data", default=emoji_data.DEFAULT_DIR,
                    help="emoji checkpoints: the dataset folder whose index.json names the labels")
     p.add_argument("--smoke", action="store_true", help="export a tiny untrained model (tests)")
+    p.add_argument("--norm", default="reshape-instancenorm", choices=onnx_graphs.NORMS,
+                   help="GroupNorm as torch exports it, or one GroupNormalization node (opset 18 or 21)")
+    p.add_argument("--weights", default="fp32", choices=onnx_graphs.WEIGHTS,
+                   help="fp16: weights stored as float16, cast at load; int8-dynamic: Conv as ConvInteger")
     a = p.parse_args(argv)
     torch.manual_seed(0)
     if a.smoke:
@@ -130,6 +138,8 @@ def main(argv=None):
     os.makedirs(a.out, exist_ok=True)
     onnx_path = os.path.join(a.out, "model.onnx")
     export_onnx(model, onnx_path, cfg, image_shape(args))
+    if (a.norm, a.weights) != ("reshape-instancenorm", "fp32"):
+        onnx.save(onnx_graphs.rewrite(onnx.load(onnx_path), a.norm, a.weights), onnx_path)
     params = sum(q.numel() for q in model.parameters())
     m = manifest(a.id if not a.smoke else "tiny-test", a.name if not a.smoke else "Tiny untrained test model",
                  args, onnx_path, params, steps, a.guidance, cfg, index)

@@ -21,15 +21,35 @@ def norm(ch):
     return nn.GroupNorm(min(8, ch), ch)
 
 
+# Up-path shapes (UNet's up_conv, up_merge, up_sample); the first of each is the shipped models' shape.
+UP_CONVS = ("full", "separable")
+UP_MERGES = ("concat", "1x1")
+UP_SAMPLES = ("conv-after", "conv-before")
+
+
+def choice(name, value, valid):
+    if value not in valid:
+        raise ValueError(f"UNet {name}: {value!r} is not one of {', '.join(map(repr, valid))}")
+    return value
+
+
+def conv3x3(cin, cout, kind="full"):
+    """A 3×3 convolution; "separable": a depthwise 3×3 then a pointwise 1×1 (MobileNet, Howard et al. 2017),
+    about cin·(9 + cout) instead of 9·cin·cout multiply-adds per pixel."""
+    if choice("conv", kind, UP_CONVS) == "full":
+        return nn.Conv2d(cin, cout, 3, padding=1)
+    return nn.Sequential(nn.Conv2d(cin, cin, 3, padding=1, groups=cin), nn.Conv2d(cin, cout, 1))
+
+
 class ResBlock(nn.Module):
-    def __init__(self, cin, cout, emb_dim, dropout=0.0):
+    def __init__(self, cin, cout, emb_dim, dropout=0.0, conv="full"):
         super().__init__()
         self.norm1 = norm(cin)
-        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
+        self.conv1 = conv3x3(cin, cout, conv)
         self.emb = nn.Linear(emb_dim, cout)
         self.norm2 = norm(cout)
         self.drop = nn.Dropout(dropout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.conv2 = conv3x3(cout, cout, conv)
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
 
     def forward(self, x, emb):
@@ -37,6 +57,18 @@ class ResBlock(nn.Module):
         h = h + self.emb(F.silu(emb))[:, :, None, None]
         h = self.conv2(self.drop(F.silu(self.norm2(h))))
         return h + self.skip(x)
+
+
+class MergeResBlock(ResBlock):
+    """An up-path block whose input (the upsampled path concatenated with a skip) is first merged to cout
+    channels by a 1×1 conv, so its 3×3 convs and its residual read cout channels instead of cin."""
+
+    def __init__(self, cin, cout, emb_dim, dropout=0.0, conv="full"):
+        super().__init__(cout, cout, emb_dim, dropout, conv)
+        self.merge = nn.Conv2d(cin, cout, 1)
+
+    def forward(self, x, emb):
+        return super().forward(self.merge(x), emb)
 
 
 class Attention(nn.Module):
@@ -61,11 +93,24 @@ class UNet(nn.Module):
 
     Labels: `num_classes` > 0 takes y of shape [B] (one class); `label_groups` (sizes, e.g. [8, 3])
     takes y of shape [B, len(label_groups)], one embedding table per group, summed. In each table
-    the index equal to the group's size is its null label ("any"), so guidance can drop any group."""
+    the index equal to the group's size is its null label ("any"), so guidance can drop any group.
+
+    Up-path shapes for CPU speed (bench/ARCH-STUDY.md); the defaults are the shipped models' shape:
+    `up_conv` "separable" makes the up path's 3×3 convs depthwise-separable; `up_merge` "1x1" merges each
+    skip concatenation with a 1×1 conv before the block's 3×3 convs; `up_sample` "conv-before" runs the
+    upsampling's 3×3 conv at the lower resolution (a quarter of the work), then upsamples; `up_top_blocks`
+    (default blocks + 1) is the number of ResBlocks at full resolution on the up path, where fewer leave
+    the earliest skips unused."""
 
     def __init__(self, in_ch=1, base=32, mults=(1, 2, 2), blocks=1, num_classes=10, dropout=0.0, attn=True,
-                 label_groups=None):
+                 label_groups=None, up_conv="full", up_merge="concat", up_sample="conv-after", up_top_blocks=None):
         super().__init__()
+        choice("up_conv", up_conv, UP_CONVS)
+        choice("up_merge", up_merge, UP_MERGES)
+        choice("up_sample", up_sample, UP_SAMPLES)
+        up_top_blocks = blocks + 1 if up_top_blocks is None else up_top_blocks
+        if not 1 <= up_top_blocks <= blocks + 1:
+            raise ValueError(f"UNet up_top_blocks: {up_top_blocks} is not in 1..{blocks + 1} (blocks + 1)")
         self.num_classes = num_classes
         self.label_groups = list(label_groups or [])
         self.base = base
@@ -91,13 +136,14 @@ class UNet(nn.Module):
         self.mid_attn = Attention(ch) if attn else nn.Identity()
         self.mid2 = ResBlock(ch, ch, emb_dim, dropout)
         self.up = nn.ModuleList()
+        up_block = MergeResBlock if up_merge == "1x1" else ResBlock
         for i, c in reversed(list(enumerate(chans))):
-            for _ in range(blocks + 1):
-                self.up.append(ResBlock(ch + skips.pop(), c, emb_dim, dropout))
+            for _ in range(blocks + 1 if i > 0 else up_top_blocks):
+                self.up.append(up_block(ch + skips.pop(), c, emb_dim, dropout, up_conv))
                 ch = c
             if i > 0:
-                self.up.append(nn.Upsample(scale_factor=2, mode="nearest"))
-                self.up.append(nn.Conv2d(ch, ch, 3, padding=1))
+                upsample = [nn.Upsample(scale_factor=2, mode="nearest"), conv3x3(ch, ch, up_conv)]
+                self.up.extend(upsample if up_sample == "conv-after" else upsample[::-1])
         self.out_norm = norm(ch)
         self.out = nn.Conv2d(ch, in_ch, 3, padding=1)
 

@@ -23,7 +23,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import emoji_data  # noqa: E402
 from diffusion import Schedule  # noqa: E402
-from model import UNet  # noqa: E402
+from model import UNet, UP_CONVS, UP_MERGES, UP_SAMPLES  # noqa: E402
+
+# Up-path options (model.UNet) and their defaults, the shipped models' shape; a checkpoint's config
+# names only those that differ, so the shipped configs stay as they were.
+UP_DEFAULTS = {"up_conv": "full", "up_merge": "concat", "up_sample": "conv-after", "up_top_blocks": None}
 
 
 def parse_args(argv=None):
@@ -49,6 +53,14 @@ def parse_args(argv=None):
     p.add_argument("--mults", default="1,2,2")
     p.add_argument("--blocks", type=int, default=1)
     p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--up-conv", default="full", choices=UP_CONVS,
+                   help="separable: depthwise-separable 3×3 convs on the up path (bench/ARCH-STUDY.md)")
+    p.add_argument("--up-merge", default="concat", choices=UP_MERGES,
+                   help="1x1: a 1×1 conv merges each skip concatenation before the block's 3×3 convs")
+    p.add_argument("--up-sample", default="conv-after", choices=UP_SAMPLES,
+                   help="conv-before: the upsampling's 3×3 conv runs at the lower resolution")
+    p.add_argument("--up-top-blocks", type=int, default=None,
+                   help="ResBlocks at full resolution on the up path (default blocks + 1)")
     p.add_argument("--schedule", default="linear", choices=["linear", "scaled-linear", "cosine"])
     p.add_argument("--beta-start", type=float, default=1e-4)
     p.add_argument("--beta-end", type=float, default=0.02)
@@ -72,6 +84,7 @@ def parse_args(argv=None):
 def model_config(a):
     cfg = dict(in_ch=1, base=a.base, mults=[int(m) for m in a.mults.split(",")], blocks=a.blocks,
                num_classes=len(data.CLASSES), dropout=a.dropout)
+    cfg.update({k: getattr(a, k) for k, v in UP_DEFAULTS.items() if getattr(a, k) != v})
     if a.dataset == "emoji":
         index = emoji_data.read_index(a.data)
         cfg.update(in_ch=3, num_classes=0, label_groups=[len(ids) for _, _, ids, _ in emoji_data.groups(index)])
@@ -81,7 +94,7 @@ def model_config(a):
 def build_model(cfg):
     return UNet(in_ch=cfg["in_ch"], base=cfg["base"], mults=tuple(cfg["mults"]), blocks=cfg["blocks"],
                 num_classes=cfg["num_classes"], dropout=cfg.get("dropout", 0.0),
-                label_groups=cfg.get("label_groups"))
+                label_groups=cfg.get("label_groups"), **{k: cfg.get(k, v) for k, v in UP_DEFAULTS.items()})
 
 
 def load_data(a):
