@@ -1,19 +1,16 @@
 /**
  * emoji-32's colour through the app's own paths: two images, their PNG (with
  * its recipe) and the same file shared, Save all shared as files, the
- * reverse-process GIF, New seed and an interpolation; then the Explorer on a
- * held-out emoji: its pixels pooled over R, G and B in the histogram, and
- * "Denoise from here" (img2img) in colour. Headless Chromium has no Web Share,
- * so a stand-in navigator.share records the files the app hands it.
+ * reverse-process GIF, New seed and an interpolation (the Explorer's colour
+ * is app-explorer.test.ts's). Headless Chromium has no Web Share, so a
+ * stand-in navigator.share records the files the app hands it.
  */
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { labelGroups } from '../../src/core/conditioning.ts';
 import { validateManifest } from '../../src/core/manifest.ts';
 import { readRecipe } from '../../src/media/png-text.ts';
-import { rgbaToCHW } from '../../src/media/rgba.ts';
 import {
   colourShare,
   isColour,
@@ -22,7 +19,7 @@ import {
   pngColourType,
 } from '../support/colour.ts';
 import { decodeGif, tiledRGB } from '../support/gif-decode.ts';
-import { generate, pickEmojiRun, useApp } from './app-helpers.ts';
+import { canvasPixels, generate, pickEmojiRun, useApp } from './app-helpers.ts';
 
 const manifest = validateManifest(
   JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')),
@@ -67,17 +64,6 @@ async function shares(page: Page, n: number): Promise<SharedFile[][]> {
   return page.evaluate(() => (window as unknown as { __shared: SharedFile[][] }).__shared);
 }
 
-/** RGBA8 pixels of every canvas `selector` matches, in order. */
-function canvases(page: Page, selector: string): Promise<number[][]> {
-  return page.evaluate(
-    (sel) =>
-      [...document.querySelectorAll<HTMLCanvasElement>(sel)].map((c) =>
-        Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []),
-      ),
-    selector,
-  );
-}
-
 /** The PNG's pixels at 32×32 (every `scale`-th pixel of the app's enlarged PNG), and its recipe. */
 function readPng(bytes: Uint8Array, scale: number) {
   const png = PNG.sync.read(Buffer.from(bytes));
@@ -107,7 +93,7 @@ describe('emoji-32 in colour through the app', () => {
     await page.getByLabel('Seed', { exact: true }).fill('1234');
     await page.getByLabel('Seed', { exact: true }).press('Enter');
     expect(await generate(page)).toMatch(/^Done: 2 images/);
-    const first = await canvases(page, '.cell canvas');
+    const first = await canvasPixels(page, '.cell canvas');
     expect(first).toHaveLength(2);
     expect(first.every((rgba) => isColour(rgba))).toBe(true);
 
@@ -167,7 +153,7 @@ describe('emoji-32 in colour through the app', () => {
     await page.getByRole('button', { name: 'New seed' }).click();
     await done(page, 'Done: 2');
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).not.toBe('1234');
-    const varied = await canvases(page, '.cell canvas');
+    const varied = await canvasPixels(page, '.cell canvas');
     varied.forEach((rgba, k) => {
       expect(meanChroma(rgba)).toBeGreaterThan(2);
       expect(meanAbsDiff(rgba, first[k]!)).toBeGreaterThan(10);
@@ -179,7 +165,7 @@ describe('emoji-32 in colour through the app', () => {
     await page.getByLabel('Interpolate to seed', { exact: true }).fill('777');
     await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
     await done(page, 'Done: 8');
-    const row = await canvases(page, '.cell canvas');
+    const row = await canvasPixels(page, '.cell canvas');
     expect(row).toHaveLength(8);
     expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(
       'seed 1234 → 777 at 0.00',
@@ -187,62 +173,5 @@ describe('emoji-32 in colour through the app', () => {
     expect(row[0]).toEqual(first[0]);
     expect(row.every((rgba) => isColour(rgba))).toBe(true);
     expect(meanAbsDiff(row[4]!, row[0]!)).toBeGreaterThan(3);
-  }, 300_000);
-
-  it('Explore: a held-out emoji in colour, its histogram pooling R, G and B, denoised in colour', async () => {
-    const page = app.browser.page;
-    await pickEmojiRun(page, 'emoji-32', 3, 1);
-    await page.getByTestId('tab-explore').click();
-    // One held-out emoji per category among the samples.
-    const radios = page.getByRole('radiogroup', { name: 'Sample image' }).getByRole('radio');
-    const names = await Promise.all((await radios.all()).map((r) => r.getAttribute('aria-label')));
-    const categories = labelGroups(manifest.conditioning)[0]!.titles;
-    expect(categories).toHaveLength(8);
-    expect(names).toEqual(expect.arrayContaining(categories));
-    await page.getByRole('radio', { name: 'Animals & Nature' }).click();
-
-    // The sample as the model sees it: 3×32×32, and its channels' means tell a pooled histogram from one channel's.
-    const sample = PNG.sync.read(readFileSync('public/samples/emoji-2.png'));
-    const x = rgbaToCHW(sample.data, W, H, 3);
-    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    const pooled = mean(x);
-    expect(Math.abs(mean(x.subarray(0, W * H)) - pooled)).toBeGreaterThan(0.02);
-
-    const statsAt = async (t: number) => {
-      await page.getByTestId('t-slider').fill(String(t));
-      await page.waitForSelector(`[data-testid="hist-stats"][data-t="${t}"]`, {
-        state: 'attached',
-      });
-      const el = page.getByTestId('hist-stats');
-      return {
-        mean: Number(await el.getAttribute('data-mean')),
-        std: Number(await el.getAttribute('data-std')),
-      };
-    };
-    await expect.poll(async () => (await statsAt(0)).mean).toBeCloseTo(pooled, 4);
-    const [x0] = await canvases(page, 'canvas[aria-label="x₀, the chosen image"]');
-    expect(x0).toEqual(Array.from(sample.data));
-    // 3072 values at t = T: the mean's standard error is about 0.018.
-    const noised = await statsAt(1000);
-    expect(Math.abs(noised.mean)).toBeLessThan(0.1);
-    expect(Math.abs(noised.std - 1)).toBeLessThan(0.1);
-
-    await statsAt(300);
-    await page.getByTestId('denoise').click();
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('[data-testid="denoise-status"]')
-          ?.textContent?.startsWith('Denoised from t = 300'),
-      undefined,
-      { timeout: 240_000 },
-    );
-    const [denoised] = await canvases(page, '[data-testid="denoised"]');
-    expect(isColour(denoised!)).toBe(true);
-    // Near the picture it started from, channel by channel: nearer than to the same picture with R and B swapped.
-    const swapped = x0!.map((v, i) => (i % 4 === 0 ? x0![i + 2]! : i % 4 === 2 ? x0![i - 2]! : v));
-    expect(meanAbsDiff(denoised!, x0!)).toBeLessThan(0.6 * meanAbsDiff(denoised!, swapped));
-    const film = await canvases(page, '[data-testid="filmstrip"] canvas');
-    expect(isColour(film.at(-1)!)).toBe(true);
   }, 300_000);
 });

@@ -219,6 +219,17 @@ export async function pickEmojiRun(page: Page, model = 'emoji-32', steps = 3, co
   await page.getByLabel('Images', { exact: true }).fill(String(count));
 }
 
+/** The RGBA8 pixels of every canvas `selector` matches, in document order. */
+export function canvasPixels(page: Page, selector: string): Promise<number[][]> {
+  return page.evaluate(
+    (sel) =>
+      [...document.querySelectorAll<HTMLCanvasElement>(sel)].map((c) =>
+        Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []),
+      ),
+    selector,
+  );
+}
+
 /** Presses Generate and waits for the run to finish; returns the progress text (and the error, if it failed). */
 export async function generate(page: Page): Promise<string> {
   await page.getByTestId('generate').click();
