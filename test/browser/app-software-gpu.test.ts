@@ -53,20 +53,20 @@ describe('a software WebGPU renderer chosen by hand', () => {
     await notice.scrollIntoViewIfNeeded();
     await screenshot(page, 'generate-software-webgpu');
 
-    // The run takes about what was said, and from then on the estimate rests on it.
+    // The run replaces the timed call's figure with its own (how close the two are is timing, not a test).
     const done = await generate(page);
-    const took = Number(/^Done: 1 image in (\d+(?:\.\d+)?) s/.exec(done)?.[1]);
-    console.log(`estimated ${one} s, took ${took} s`);
-    expect(took).toBeGreaterThan(one / 3);
-    expect(took).toBeLessThan(one * 3);
+    console.log(`estimated ${one} s, then: ${done}`);
     await expect.poll(() => noticeText(page)).toMatch(/an estimate from your last run on it/);
+    const oneNow = seconds((await noticeText(page)) ?? '');
 
-    // The estimate follows the form: four times the images, about four times the time.
+    // The estimate follows the form: on the same measured figure, four times the images is four times the time.
     await page.getByLabel('Images', { exact: true }).fill('4');
     await expect.poll(() => noticeText(page)).toMatch(/4 images × 2 steps/);
     const four = seconds((await noticeText(page)) ?? '');
-    expect(four).toBeGreaterThan(2.5 * one);
-    expect(four).toBeLessThan(6 * one);
+    // Each is rounded to its unit (whole seconds, minutes, tenths of hours): allow half a unit on each.
+    const half = (v: number) => (v < 59.5 ? 0.5 : v < 3570 ? 30 : 180);
+    expect(four).toBeGreaterThanOrEqual(4 * (oneNow - half(oneNow)) - half(four));
+    expect(four).toBeLessThanOrEqual(4 * (oneNow + half(oneNow)) + half(four));
 
     await notice.getByRole('button', { name: /Use Automatic/ }).click();
     expect(await notice.isVisible()).toBe(false);
