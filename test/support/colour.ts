@@ -37,6 +37,11 @@ export function meanChroma(pixels: ArrayLike<number>, stride = 4): number {
   return sum / n;
 }
 
+/** RGBA8 pixels with red and blue swapped: the picture a channel-order mix-up would give. */
+export function swapRedBlue(rgba: readonly number[]): number[] {
+  return rgba.map((v, i) => (i % 4 === 0 ? rgba[i + 2]! : i % 4 === 2 ? rgba[i - 2]! : v));
+}
+
 /** Mean absolute difference of two arrays of the same length. */
 export function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
