@@ -1,7 +1,7 @@
 /**
  * emoji-32, the colour model, through the pieces the app and the CLI share
  * (the runtime Generator on onnxruntime-web WASM in Node): a batch, a new
- * seed (Vary), an interpolation between two seeds' x_T, the reverse-process
+ * seed (New seed), an interpolation between two seeds' x_T, the reverse-process
  * GIF, the PNG with its recipe, and img2img from a colour picture. Each check
  * fails if colour were lost (channels collapsed to grey), and img2img's also
  * if the channels were swapped.
@@ -85,7 +85,7 @@ describe('emoji-32 in colour (WASM in Node)', () => {
     expect(meanAbsDiff(image(seedA, 0), image(seedA, 1))).toBeGreaterThan(10);
   });
 
-  it('Vary (a new seed) gives other pictures, still in colour', () => {
+  it('New seed (Vary) gives other pictures, still in colour', () => {
     for (const k of [0, 1]) {
       expect(isColour(image(seedB, k))).toBe(true);
       expect(meanAbsDiff(image(seedB, k), image(seedA, k))).toBeGreaterThan(10);
