@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
 import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
-import { recipeFor, requestFromRecipe } from '../core/recipe.ts';
+import { recipeFor } from '../core/recipe.ts';
+import { requestFromRecipe } from '../core/recipe-request.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
 import { addRecipe, MAX_PNG_BYTES } from '../media/png-text.ts';
@@ -83,7 +84,10 @@ function checkOutputs(opts: GenerateOptions): void {
   ].filter((p): p is [string, string] => p[1] !== undefined);
   paths.forEach(([flag, path], i) => {
     const clash = paths.findIndex(([, other]) => resolve(other) === resolve(path));
-    if (clash !== i) throw new CliError(`${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`);
+    if (clash !== i)
+      throw new CliError(
+        `${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`,
+      );
     const dir = dirname(resolve(path));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
@@ -123,7 +127,9 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
       const one = choiceFromPairs(manifest.conditioning, [pair]);
       one.forEach((l, i) => (labels[i] = l ?? labels[i] ?? null));
     } catch (e) {
-      throw new CliError(`--label ${printable(pair)}: ${printable(messageOf(e))} (model ${printable(manifest.id)})`);
+      throw new CliError(
+        `--label ${printable(pair)}: ${printable(messageOf(e))} (model ${printable(manifest.id)})`,
+      );
     }
   }
   const guided = isGuided(labels);

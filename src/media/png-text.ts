@@ -15,9 +15,9 @@ import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
 import * as pngText from 'png-chunk-text';
 import type { Conditioning } from '../core/conditioning.ts';
+import { parametersLine } from '../core/recipe-request.ts';
 import {
   PARAMETERS_KEY,
-  parametersLine,
   parseRecipe,
   RECIPE_KEY,
   recipeJson,

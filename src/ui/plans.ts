@@ -5,7 +5,8 @@
  * ends. The builders turn the settings into a plan and its captions.
  */
 import { findLabel } from '../core/conditioning.ts';
-import { requestFromRecipe, type Recipe } from '../core/recipe.ts';
+import type { Recipe } from '../core/recipe.ts';
+import { requestFromRecipe } from '../core/recipe-request.ts';
 import { samplerSpec } from '../core/samplers.ts';
 import type { BackendChoice, GenerationRequest } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';

@@ -7,12 +7,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LabelConditioning, LabelGroup } from '../../src/core/conditioning.ts';
 import { validateManifest } from '../../src/core/manifest.ts';
+import { parametersLine, requestFromRecipe } from '../../src/core/recipe-request.ts';
 import {
-  parametersLine,
   parseRecipe,
   recipeFor,
   recipeJson,
-  requestFromRecipe,
   type Recipe,
   type RecipeModel,
 } from '../../src/core/recipe.ts';
@@ -41,7 +40,12 @@ const EMOJI: LabelConditioning = {
   defaultGuidance: 3,
   tensorRank: 2,
   groups: [
-    group('category', 'Category', ['smileys', 'animals'], ['Smileys & Emotion', 'Animals & Nature']),
+    group(
+      'category',
+      'Category',
+      ['smileys', 'animals'],
+      ['Smileys & Emotion', 'Animals & Nature'],
+    ),
     group('style', 'Style', ['noto', 'fluent'], ['Noto', 'Fluent']),
   ],
 };

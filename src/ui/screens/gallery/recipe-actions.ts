@@ -2,7 +2,8 @@
  * What the gallery does with a recipe: a note on whether its model is here
  * (and the same weights), and putting a recipe into the Generate form.
  */
-import { requestFromRecipe, type Recipe } from '../../../core/recipe.ts';
+import type { Recipe } from '../../../core/recipe.ts';
+import { requestFromRecipe } from '../../../core/recipe-request.ts';
 import { catalog, type ModelEntry } from '../../catalog.ts';
 import type { GalleryItem } from '../../gallery-list.ts';
 import { recipeCaption, settingsOf } from '../../recipes.ts';
