@@ -16,15 +16,15 @@
  *   needed there each step anyway, and at 28×28 a call moves ~3 KB per image
  *   each way, nothing next to the call itself.
  */
-import { labelGroups, labelRows } from '../core/conditioning.ts';
+import { labelGroups } from '../core/conditioning.ts';
 import type { AbortSignalLike } from '../core/abort.ts';
 import { imagesPerCall } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import type { DenoiseFn } from '../core/types.ts';
 import { planBackends, type Backend, type BackendChoice, type Capabilities } from './backends.ts';
 import { abortError, messageOf, RuntimeError } from './errors.ts';
-import { checkModelIo, type IoPlan } from './onnx-io.ts';
-import type { EngineLoader, OrtEngine, OrtSession, OrtTensor } from './ort.ts';
+import { feedsFor, openSession, type Live } from './onnx-io.ts';
+import type { EngineLoader } from './ort.ts';
 
 export interface BackendReport {
   backend: Backend;
@@ -63,23 +63,6 @@ export function shortReason(e: unknown): string {
 
 function describeCreateFailure(backend: Backend, e: unknown): string {
   return `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} session creation failed (${messageOf(e)})`;
-}
-
-interface Live {
-  engine: OrtEngine;
-  session: OrtSession;
-  io: IoPlan;
-}
-
-async function openSession(opts: DenoiserOptions, backend: Backend): Promise<Live> {
-  const engine = await opts.loadEngine(backend);
-  const session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
-  try {
-    return { engine, session, io: checkModelIo(session, opts.manifest) };
-  } catch (e) {
-    await session.release().catch(() => undefined);
-    throw e;
-  }
 }
 
 /** What one generation hands the denoiser: its cancellation and where its notices go. */
@@ -177,7 +160,7 @@ export class Denoiser {
         'bad-request',
         `denoise: x has ${x.length} values, expected ${batch}×${size}`,
       );
-    const groups = this.groups;
+    const groups = labelGroups(this.manifest.conditioning).length;
     if (labels && labels.length !== batch * groups)
       throw new RuntimeError(
         'bad-request',
@@ -242,47 +225,6 @@ export class Denoiser {
     );
   }
 
-  /** Label values per image: one per label group. */
-  private get groups(): number {
-    return labelGroups(this.manifest.conditioning).length;
-  }
-
-  private feeds(
-    x: Float32Array,
-    t: number,
-    labels: Int32Array | null,
-    n: number,
-  ): Record<string, OrtTensor> {
-    const { ort } = this.live.engine;
-    const { io } = this.live;
-    const { channels, height, width } = this.manifest.image;
-    const feeds: Record<string, OrtTensor> = {
-      [io.sample]: new ort.Tensor('float32', x, [n, channels, height, width]),
-    };
-    const ts = io.timestep;
-    feeds[ts.name] =
-      ts.type === 'int64'
-        ? new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(t)), [n])
-        : ts.type === 'int32'
-          ? new ort.Tensor('int32', new Int32Array(n).fill(t), [n])
-          : new ort.Tensor('float32', new Float32Array(n).fill(t), [n]);
-    if (io.label) {
-      const c = this.manifest.conditioning;
-      // No labels on a labelled model means unconditional: every group gets its null label.
-      labels ??= labelRows(c, [], n, true);
-      const dims = c.kind === 'labels' && c.tensorRank === 2 ? [n, this.groups] : [n];
-      feeds[io.label.name] =
-        io.label.type === 'int64'
-          ? new ort.Tensor(
-              'int64',
-              BigInt64Array.from(labels, (l) => BigInt(l)),
-              dims,
-            )
-          : new ort.Tensor('int32', Int32Array.from(labels), dims);
-    }
-    return feeds;
-  }
-
   private async runOnce(
     x: Float32Array,
     t: number,
@@ -290,7 +232,9 @@ export class Denoiser {
     n: number,
   ): Promise<Float32Array> {
     const { session, io } = this.live;
-    const result = await session.run(this.feeds(x, t, labels, n));
+    const result = await session.run(
+      feedsFor(this.live.engine.ort, this.live.io, this.manifest, { x, t, labels, n }),
+    );
     const tensor = result[io.output];
     if (!tensor) throw new Error(`the model returned no "${io.output}" output`);
     try {

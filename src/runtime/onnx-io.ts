@@ -1,10 +1,14 @@
 /**
  * Checks an ONNX session's inputs and outputs against the manifest's `io` and
- * `image` before the first step, and returns how to feed it. A model that
+ * `image` before the first step (openSession), and builds the tensors each
+ * call feeds (feedsFor). A model that
  * does not fit fails here with a message naming the tensor, not mid-run.
  */
+import { labelGroups, labelRows } from '../core/conditioning.ts';
 import type { ModelManifest, TimestepType } from '../core/manifest.ts';
+import type { Backend } from './backends.ts';
 import { RuntimeError } from './errors.ts';
+import type { EngineLoader, Ort, OrtEngine, OrtSession, OrtTensor } from './ort.ts';
 
 /** The subset of onnxruntime's session metadata this check reads. */
 export interface ValueInfo {
@@ -149,8 +153,75 @@ export function checkModelIo(session: SessionIo, manifest: ModelManifest): IoPla
       );
     const width = labelInfo?.shape?.[1];
     if (want === 2 && typeof width === 'number' && width !== groups)
-      mismatch(`tensor "${io.label}" has ${width} labels per image; model.json declares ${groups} label groups`);
+      mismatch(
+        `tensor "${io.label}" has ${width} labels per image; model.json declares ${groups} label groups`,
+      );
     plan.label = { name: io.label!, type };
   }
   return plan;
+}
+
+/** An open session whose inputs and outputs match the manifest. */
+export interface Live {
+  engine: OrtEngine;
+  session: OrtSession;
+  io: IoPlan;
+}
+
+/** Creates a session on `backend` and checks it against the manifest; released again if it does not match. */
+export async function openSession(
+  opts: { loadEngine: EngineLoader; onnx: Uint8Array; manifest: ModelManifest },
+  backend: Backend,
+): Promise<Live> {
+  const engine = await opts.loadEngine(backend);
+  const session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
+  try {
+    return { engine, session, io: checkModelIo(session, opts.manifest) };
+  } catch (e) {
+    await session.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One network call's inputs: a batch of n images x (n·C·H·W) at timestep t, and their label rows (null: every group's null label). */
+export interface CallInputs {
+  x: Float32Array;
+  t: number;
+  labels: Int32Array | null;
+  n: number;
+}
+
+/** The tensors a call feeds, typed and shaped as the session's io plan says. */
+export function feedsFor(
+  ort: Ort,
+  io: IoPlan,
+  manifest: ModelManifest,
+  { x, t, labels, n }: CallInputs,
+): Record<string, OrtTensor> {
+  const { channels, height, width } = manifest.image;
+  const feeds: Record<string, OrtTensor> = {
+    [io.sample]: new ort.Tensor('float32', x, [n, channels, height, width]),
+  };
+  const ts = io.timestep;
+  feeds[ts.name] =
+    ts.type === 'int64'
+      ? new ort.Tensor('int64', new BigInt64Array(n).fill(BigInt(t)), [n])
+      : ts.type === 'int32'
+        ? new ort.Tensor('int32', new Int32Array(n).fill(t), [n])
+        : new ort.Tensor('float32', new Float32Array(n).fill(t), [n]);
+  if (io.label) {
+    const c = manifest.conditioning;
+    // No labels on a labelled model means unconditional: every group gets its null label.
+    const rows = labels ?? labelRows(c, [], n, true);
+    const dims = c.kind === 'labels' && c.tensorRank === 2 ? [n, labelGroups(c).length] : [n];
+    feeds[io.label.name] =
+      io.label.type === 'int64'
+        ? new ort.Tensor(
+            'int64',
+            BigInt64Array.from(rows, (l) => BigInt(l)),
+            dims,
+          )
+        : new ort.Tensor('int32', Int32Array.from(rows), dims);
+  }
+  return feeds;
 }
