@@ -1,8 +1,8 @@
 /**
  * Checks an ONNX session's inputs and outputs against the manifest's `io` and
  * `image` before the first step (openSession), and builds the tensors each
- * call feeds (feedsFor). A model that
- * does not fit fails here with a message naming the tensor, not mid-run.
+ * call feeds (feedsFor). A model that does not fit fails here with a
+ * message naming the tensor, not mid-run.
  */
 import { labelGroups, labelRows } from '../core/conditioning.ts';
 import type { ModelManifest, TimestepType } from '../core/manifest.ts';
