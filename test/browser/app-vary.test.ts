@@ -8,15 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { readRecipe } from '../../src/media/png-text.ts';
-import { generate, screenshot, smallRun, useApp } from './app-helpers.ts';
-
-/** Cell k's RGBA pixels. */
-function cellPixels(page: Page, k: number): Promise<number[]> {
-  return page.evaluate((i) => {
-    const c = document.querySelectorAll<HTMLCanvasElement>('.cell canvas')[i];
-    return Array.from(c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []);
-  }, k);
-}
+import { canvasPixels, generate, screenshot, smallRun, useApp } from './app-helpers.ts';
 
 /** Varies the open viewer's image at `strength` and waits for the one-image run to finish. */
 async function vary(page: Page, strength: string): Promise<void> {
@@ -43,7 +35,7 @@ describe('Vary this image in the result viewer', () => {
     await smallRun(page, 3, 2);
     await page.getByLabel('Seed', { exact: true }).fill('1234');
     expect(await generate(page)).toMatch(/^Done: 2 images/);
-    const source = await cellPixels(page, 1);
+    const source = (await canvasPixels(page, '.cell canvas'))[1] ?? [];
     // The seed button says what it does, so it is not mistaken for varying an image.
     expect(await page.getByRole('button', { name: 'New seed' }).isEnabled()).toBe(true);
 
@@ -55,7 +47,7 @@ describe('Vary this image in the result viewer', () => {
     expect(await cells.first().getAttribute('aria-label')).toMatch(
       /· seed 1234 · #1, varied at strength 0\.60\. Open larger$/,
     );
-    const varied = await cellPixels(page, 0);
+    const varied = (await canvasPixels(page, '.cell canvas'))[0] ?? [];
     expect(varied).toHaveLength(source.length);
     expect(varied).not.toEqual(source);
 
@@ -67,6 +59,6 @@ describe('Vary this image in the result viewer', () => {
     expect(recipe.seed).not.toBe(1234);
 
     await vary(page, '0');
-    expect(await cellPixels(page, 0)).toEqual(varied);
+    expect((await canvasPixels(page, '.cell canvas'))[0] ?? []).toEqual(varied);
   }, 300_000);
 });
