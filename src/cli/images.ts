@@ -6,8 +6,7 @@
 import { PNG } from 'pngjs';
 import { checkDecodePixels } from '../core/limits.ts';
 import { declaredImageSize } from '../media/image-size.ts';
-import { resizeArea } from '../media/resize.ts';
-import { rgbaToCHW } from '../media/rgba.ts';
+import { fitImage } from '../media/resize.ts';
 import type { Raster } from '../media/tile.ts';
 
 export function encodePng(image: Raster): Uint8Array {
@@ -17,9 +16,10 @@ export function encodePng(image: Raster): Uint8Array {
 }
 
 /**
- * Decodes a PNG into `channels`×h×w floats in [-1, 1] (the model's range),
- * resizing by area averaging when its size differs. Transparent pixels are
- * composited onto white (see rgbaToCHW). A header declaring more than
+ * Decodes a PNG into `channels`×h×w floats in [-1, 1] (the model's range)
+ * with fitImage, as the app does: centre-cropped to the model's aspect ratio,
+ * resized by area averaging. Transparent pixels are composited onto white
+ * (see rgbaToCHW). A header declaring more than
  * LIMITS.decodePixels is refused (LimitError) before anything is decoded.
  */
 export function pngToImage(file: Uint8Array, channels: number, h: number, w: number): Float32Array {
@@ -28,6 +28,5 @@ export function pngToImage(file: Uint8Array, channels: number, h: number, w: num
   // The header's size, before pngjs allocates width×height×4 bytes for it.
   checkDecodePixels('the PNG', size.width, size.height);
   const png = PNG.sync.read(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
-  const full = rgbaToCHW(png.data, png.width, png.height, channels);
-  return resizeArea(full, { channels, height: png.height, width: png.width }, h, w);
+  return fitImage(png.data, png.width, png.height, { channels, height: h, width: w });
 }

@@ -3,8 +3,11 @@
  * pixel is the mean of the source area it covers, weighted by overlap, so a
  * large photo or icon shrinks to the model's size without aliasing. Works in
  * float, so a 2:1 shrink of black and white stripes is exactly mid-grey (0).
+ * `fitImage` is the one way a picture becomes a model input, in the app and
+ * in the CLI alike, so the same file gives the same start image in both.
  */
 import type { ImageShape } from '../core/types.ts';
+import { rgbaToCHW, type Pixels } from './rgba.ts';
 
 /** x (from.channels×from.height×from.width) → from.channels×height×width. */
 export function resizeArea(
@@ -39,4 +42,28 @@ export function resizeArea(
     }
   }
   return out;
+}
+
+/**
+ * A w×h RGBA picture → the model's `shape` (C×H×W in [-1, 1]): centre-cropped
+ * to the shape's aspect ratio (nothing is stretched), converted by rgbaToCHW,
+ * then shrunk or grown by area averaging.
+ */
+export function fitImage(rgba: Pixels, w: number, h: number, shape: ImageShape): Float32Array {
+  const { channels, height, width } = shape;
+  // The largest centred box of the target's aspect ratio.
+  const cw = Math.min(w, Math.round((h * width) / height));
+  const ch = Math.min(h, Math.round((w * height) / width));
+  const left = Math.floor((w - cw) / 2);
+  const top = Math.floor((h - ch) / 2);
+  let crop = rgba;
+  if (cw !== w || ch !== h) {
+    crop = new Uint8ClampedArray(cw * ch * 4);
+    for (let y = 0; y < ch; y++) {
+      const from = ((top + y) * w + left) * 4;
+      crop.set(rgba.subarray(from, from + cw * 4), y * cw * 4);
+    }
+  }
+  const full = rgbaToCHW(crop, cw, ch, channels);
+  return resizeArea(full, { channels, height: ch, width: cw }, height, width);
 }

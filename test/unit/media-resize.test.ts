@@ -1,6 +1,6 @@
 /** src/media/resize.ts: area averaging in model space. */
 import { describe, expect, it } from 'vitest';
-import { resizeArea } from '../../src/media/resize.ts';
+import { fitImage, resizeArea } from '../../src/media/resize.ts';
 
 describe('resizeArea', () => {
   it('2:1 averages each 2×2 block, per channel', () => {
@@ -30,5 +30,41 @@ describe('resizeArea', () => {
     expect(() => resizeArea(x, { channels: 1, height: 2, width: 2 }, 1, 1)).toThrow(
       'x: got 2 floats; expected 1×2×2 = 4',
     );
+  });
+});
+
+describe('fitImage', () => {
+  /** A w×h opaque RGBA picture whose pixel (x, y) is [r, g, b] = fn(x, y). */
+  const picture = (w: number, h: number, fn: (x: number, y: number) => number[]) => {
+    const rgba = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) rgba.set([...fn(x, y), 255], (y * w + x) * 4);
+    return rgba;
+  };
+  /** The float32 a byte level becomes. */
+  const level = (v: number) => Math.fround((v / 255) * 2 - 1);
+
+  it('centre-crops a wide picture to a square, then area-averages each channel', () => {
+    // 6×2: a red column band on each side (cropped away), 2×2 blocks in the middle.
+    const rgba = picture(6, 2, (x) => (x === 0 || x === 5 ? [255, 0, 0] : [x * 50, 100, 0]));
+    const out = fitImage(rgba, 6, 2, { channels: 3, height: 1, width: 1 });
+    // The crop is columns 2..3 (the centred 2×2): red averages 100 and 150.
+    expect(out[0]).toBeCloseTo(level(125), 6);
+    expect(out[1]).toBeCloseTo(level(100), 6);
+    expect(out[2]).toBeCloseTo(level(0), 6);
+  });
+
+  it('crops a tall picture the same way and keeps exact pixels at a whole factor', () => {
+    const rgba = picture(2, 4, (x, y) => [y * 60, x * 200, 7]);
+    const out = fitImage(rgba, 2, 4, { channels: 3, height: 2, width: 2 });
+    // Rows 1..2 survive; no resampling at 2×2 → 2×2.
+    expect(Array.from(out.subarray(0, 4))).toEqual([60, 60, 120, 120].map(level));
+    expect(Array.from(out.subarray(4, 8))).toEqual([0, 200, 0, 200].map(level));
+  });
+
+  it('gives one channel of luma for a grey model, and grows a small picture', () => {
+    const rgba = picture(1, 1, () => [90, 90, 90]);
+    const out = fitImage(rgba, 1, 1, { channels: 1, height: 2, width: 2 });
+    expect(Array.from(out)).toEqual(Array(4).fill(level(90)));
   });
 });
