@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../src/core/manifest.ts';
 import { readRecipe } from '../../src/media/png-text.ts';
 import {
   colourShare,
@@ -20,10 +19,9 @@ import {
 } from '../support/colour.ts';
 import { decodeGif, tiledRGB } from '../support/gif-decode.ts';
 import { canvasPixels, generate, pickEmojiRun, useApp } from './app-helpers.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
-const manifest = validateManifest(
-  JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')),
-);
+const manifest = shippedManifest('emoji-32');
 const { width: W, height: H } = manifest.image;
 
 interface SharedFile {

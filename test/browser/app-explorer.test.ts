@@ -12,11 +12,18 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { encodePng } from '../../src/cli/images.ts';
 import { labelGroups } from '../../src/core/conditioning.ts';
-import { validateManifest } from '../../src/core/manifest.ts';
 import { rgbaToCHW } from '../../src/media/rgba.ts';
 import { tileGrid } from '../../src/media/tile.ts';
 import { isColour, meanAbsDiff, swapRedBlue } from '../support/colour.ts';
-import { canvasPixels, foreignRequests, pickEmojiRun, screenshot, smallRun, useApp } from './app-helpers.ts';
+import {
+  canvasPixels,
+  foreignRequests,
+  pickEmojiRun,
+  screenshot,
+  smallRun,
+  useApp,
+} from './app-helpers.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
 async function statsAt(page: Page, t: number): Promise<{ mean: number; std: number }> {
   await page.getByTestId('t-slider').fill(String(t));
@@ -47,7 +54,9 @@ describe('Diffusion explorer', () => {
     await smallRun(page, 6, 1);
     await page.getByTestId('tab-explore').click();
     await page.getByRole('radio', { name: 'Trouser' }).click();
-    expect(await page.getByRole('radio', { name: 'Trouser' }).getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByRole('radio', { name: 'Trouser' }).getAttribute('aria-checked')).toBe(
+      'true',
+    );
 
     const T = Number(await page.getByTestId('t-slider').getAttribute('max'));
     expect(T).toBe(1000);
@@ -60,7 +69,9 @@ describe('Diffusion explorer', () => {
     const closed = await statsAt(page, T);
     expect(Math.abs(closed.mean)).toBeLessThan(0.15);
     expect(Math.abs(closed.std - 1)).toBeLessThan(0.1);
-    expect(await page.getByTestId('t-readout').textContent()).toMatch(/t = 1000 of 1000 · ᾱt = 4\.\d+e-5/);
+    expect(await page.getByTestId('t-readout').textContent()).toMatch(
+      /t = 1000 of 1000 · ᾱt = 4\.\d+e-5/,
+    );
     // Math, not TeX: the subscript is a <sub>, and no underscore is shown.
     expect(await page.getByTestId('t-readout').locator('sub').first().textContent()).toBe('t');
     expect(await page.locator('#panel-explore').innerText()).not.toMatch(/_/);
@@ -79,10 +90,19 @@ describe('Diffusion explorer', () => {
     // Denoise from the middle of the chain.
     await statsAt(page, 500);
     await page.getByTestId('denoise').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="denoise-status"]')?.textContent?.startsWith('Denoised from t = 500'), undefined, {
-      timeout: 240_000,
-    });
-    expect(Number(await page.getByTestId('filmstrip').getAttribute('data-frames'))).toBeGreaterThan(1);
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid="denoise-status"]')
+          ?.textContent?.startsWith('Denoised from t = 500'),
+      undefined,
+      {
+        timeout: 240_000,
+      },
+    );
+    expect(Number(await page.getByTestId('filmstrip').getAttribute('data-frames'))).toBeGreaterThan(
+      1,
+    );
     expect(await inkOf(page, '[data-testid="denoised"]')).toBeGreaterThan(0);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('t-slider').fill('350');
@@ -115,7 +135,7 @@ describe('Diffusion explorer', () => {
 
   it('on emoji-32: held-out emoji, R, G and B pooled, a device picture scaled to 3×32×32 and denoised in colour', async () => {
     const page = app.browser.page;
-    const manifest = validateManifest(JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')));
+    const manifest = shippedManifest('emoji-32');
     await pickEmojiRun(page, 'emoji-32', 3, 1);
     await page.getByTestId('tab-explore').click();
     // One held-out emoji per category among the samples.
@@ -133,7 +153,9 @@ describe('Diffusion explorer', () => {
     const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(Math.abs(mean(x.subarray(0, 1024)) - mean(x))).toBeGreaterThan(0.02);
     await statsAt(page, 0);
-    await expect.poll(async () => Number(await page.getByTestId('hist-stats').getAttribute('data-mean'))).toBeCloseTo(mean(x), 4);
+    await expect
+      .poll(async () => Number(await page.getByTestId('hist-stats').getAttribute('data-mean')))
+      .toBeCloseTo(mean(x), 4);
     const x0 = async () => (await canvasPixels(page, '[aria-label="x₀, the chosen image"]'))[0]!;
     expect(await x0()).toEqual(Array.from(sample));
     // 3072 values at t = T: the mean's standard error is about 0.018.
@@ -145,21 +167,35 @@ describe('Diffusion explorer', () => {
     const picture = Array.from(held(7));
     const big = tileGrid(held(7), 1, 32, 32, 1, 3);
     const wide = new Uint8ClampedArray(128 * 96 * 4);
-    for (let y = 0; y < 96; y++) wide.set(big.rgba.subarray(y * 96 * 4, (y + 1) * 96 * 4), (y * 128 + 16) * 4);
+    for (let y = 0; y < 96; y++)
+      wide.set(big.rgba.subarray(y * 96 * 4, (y + 1) * 96 * 4), (y * 128 + 16) * 4);
     const file = Buffer.from(encodePng({ rgba: wide, width: 128, height: 96 }));
-    await page.getByLabel('Image from this device').setInputFiles({ name: 'emoji.png', mimeType: 'image/png', buffer: file });
+    await page
+      .getByLabel('Image from this device')
+      .setInputFiles({ name: 'emoji.png', mimeType: 'image/png', buffer: file });
     await statsAt(page, 0);
     await expect.poll(x0).toEqual(picture);
 
     await statsAt(page, 300);
     await page.getByTestId('denoise').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="denoise-status"]')?.textContent?.startsWith('Denoised from t = 300'), undefined, {
-      timeout: 240_000,
-    });
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid="denoise-status"]')
+          ?.textContent?.startsWith('Denoised from t = 300'),
+      undefined,
+      {
+        timeout: 240_000,
+      },
+    );
     const [denoised] = await canvasPixels(page, '[data-testid="denoised"]');
     expect(isColour(denoised!)).toBe(true);
     // Near the picture it started from, channel by channel: nearer than to the same picture with R and B swapped.
-    expect(meanAbsDiff(denoised!, picture)).toBeLessThan(0.6 * meanAbsDiff(denoised!, swapRedBlue(picture)));
-    expect(isColour((await canvasPixels(page, '[data-testid="filmstrip"] canvas')).at(-1)!)).toBe(true);
+    expect(meanAbsDiff(denoised!, picture)).toBeLessThan(
+      0.6 * meanAbsDiff(denoised!, swapRedBlue(picture)),
+    );
+    expect(isColour((await canvasPixels(page, '[data-testid="filmstrip"] canvas')).at(-1)!)).toBe(
+      true,
+    );
   }, 300_000);
 });

@@ -3,10 +3,8 @@
  * parses back to itself, refuses what is wrong with a message naming it, and
  * resolves to the request that makes that image alone.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LabelConditioning, LabelGroup } from '../../src/core/conditioning.ts';
-import { validateManifest } from '../../src/core/manifest.ts';
 import { parametersLine, requestFromRecipe } from '../../src/core/recipe-request.ts';
 import {
   parseRecipe,
@@ -16,10 +14,9 @@ import {
   type RecipeModel,
 } from '../../src/core/recipe.ts';
 import type { SampleRequest } from '../../src/core/types.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
-const fashion = validateManifest(
-  JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
-);
+const fashion = shippedManifest('fashion-28');
 const FASHION: RecipeModel = {
   id: fashion.id,
   sha256: fashion.file.sha256,

@@ -3,12 +3,10 @@
  * decodes around (pixels unchanged), reads back equal, and every way a file
  * can lack or damage it gives its own clear message.
  */
-import { readFileSync } from 'node:fs';
 import encodeChunks from 'png-chunks-encode';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../src/core/manifest.ts';
 import { recipeFor, type Recipe } from '../../src/core/recipe.ts';
 import {
   addRecipe,
@@ -19,10 +17,9 @@ import {
   readTextChunks,
 } from '../../src/media/png-text.ts';
 import { thrown } from '../support/rejection.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
-const fashion = validateManifest(
-  JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
-);
+const fashion = shippedManifest('fashion-28');
 const model = { id: fashion.id, sha256: fashion.file.sha256, conditioning: fashion.conditioning };
 const recipe: Recipe = recipeFor(
   { seed: 7, count: 4, firstIndex: 0, steps: 20, sampler: 'dpmpp-2m', guidance: 3, labels: [7] },

@@ -1,18 +1,15 @@
 /** Generate's estimate before a run on a software renderer: what it counts and what it says. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { guidanceMode } from '../../src/core/conditioning.ts';
-import { validateManifest } from '../../src/core/manifest.ts';
 import {
   estimateSeconds,
   roughTime,
   runSize,
   softwareNotice,
 } from '../../src/ui/screens/generate/estimate.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
-const { conditioning } = validateManifest(
-  JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
-);
+const { conditioning } = shippedManifest('fashion-28');
 const request = { seed: 1, count: 4, steps: 20, sampler: 'dpmpp-2m' as const, guidance: 3 };
 
 describe('guidanceMode', () => {

@@ -1,14 +1,11 @@
 /** The plans the screens hand to AppState: built from the settings, each carrying its model and backend. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../src/core/manifest.ts';
 import type { ModelEntry } from '../../src/ui/catalog.ts';
 import { img2imgPlan, interpolationPlan, seedPlan } from '../../src/ui/plans.ts';
 import { DEFAULTS } from '../../src/ui/settings.ts';
+import { shippedManifest } from '../support/shipped.ts';
 
-const manifest = validateManifest(
-  JSON.parse(readFileSync('public/models/fashion-28/model.json', 'utf8')),
-);
+const manifest = shippedManifest('fashion-28');
 const model = {
   id: manifest.id,
   name: manifest.name,
@@ -82,9 +79,7 @@ describe('run plans', () => {
   });
 
   it('an img2img plan finds the sample’s label in whichever group has it (emoji: a category)', () => {
-    const emojiManifest = validateManifest(
-      JSON.parse(readFileSync('public/models/emoji-32/model.json', 'utf8')),
-    );
+    const emojiManifest = shippedManifest('emoji-32');
     const emoji = { ...model, id: 'emoji-32', manifest: emojiManifest } as ModelEntry;
     const image = new Float32Array(3 * 32 * 32);
     const o = { image, t: 250, noiseSeed: 1, className: 'Animals & Nature' };

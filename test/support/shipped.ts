@@ -1,0 +1,7 @@
+/** The built-in models' manifests, as the app validates them. */
+import { readFileSync } from 'node:fs';
+import { validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
+
+export function shippedManifest(id: 'fashion-28' | 'emoji-32'): ModelManifest {
+  return validateManifest(JSON.parse(readFileSync(`public/models/${id}/model.json`, 'utf8')));
+}
