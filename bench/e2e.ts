@@ -22,7 +22,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import { GENERATION_MEASURE } from '../src/runtime/generator.ts';
+import { GENERATION_MEASURE } from '../src/runtime/run-clock.ts';
 import {
   launchApp,
   longestTaskSince,

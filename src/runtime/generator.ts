@@ -20,6 +20,7 @@ import {
 } from './model-package.ts';
 import type { EngineLoader } from './ort.ts';
 import { checkRequest } from './request.ts';
+import { RunClock } from './run-clock.ts';
 import { runSampling } from './sampling.ts';
 
 export interface GeneratorPlatform {
@@ -91,14 +92,6 @@ export interface LoadedModel {
  */
 export const WARM_UP_MS = 1500;
 
-/**
- * The name of the User Timing measure each finished generation leaves (only
- * the latest is kept): its duration is the whole generation; its detail, the
- * milliseconds spent in the denoiser and each step's milliseconds. bench/e2e.ts
- * reads it from the worker; DevTools' Performance panel shows it.
- */
-export const GENERATION_MEASURE = 'diffuse:generation';
-
 export class Generator {
   private readonly platform: GeneratorPlatform;
   private denoiser: Denoiser | undefined;
@@ -154,7 +147,11 @@ export class Generator {
     const pkg = await readModelPackage(source, this.platform.fetch);
     const trial = await this.open(pkg, 'wasm', () => 1);
     await trial.release();
-    return { manifest: pkg.manifest, sha256: await sha256Hex(pkg.onnx), bytes: pkg.onnx.byteLength };
+    return {
+      manifest: pkg.manifest,
+      sha256: await sha256Hex(pkg.onnx),
+      bytes: pkg.onnx.byteLength,
+    };
   }
 
   cancel(): void {
@@ -207,26 +204,11 @@ export class Generator {
     const controller = new AbortController();
     this.running = controller;
     let notice: string | undefined;
-    const denoiseOnce = denoiser.denoiseFor({
-      signal: controller.signal,
-      onNotice: (n) => (notice = n),
-    });
-    let denoiseMs = 0;
-    let imagesPassed = 0;
-    const denoise: typeof denoiseOnce = async (...args) => {
-      const t0 = performance.now();
-      try {
-        return await denoiseOnce(...args);
-      } finally {
-        denoiseMs += performance.now() - t0;
-        imagesPassed += args[3];
-      }
-    };
-    const started = performance.now();
-    let last = started;
-    let stepMs = 0;
+    const clock = new RunClock();
+    const denoise = clock.timed(
+      denoiser.denoiseFor({ signal: controller.signal, onNotice: (n) => (notice = n) }),
+    );
     let stepsRun = 0;
-    const stepsMs: number[] = [];
     try {
       await this.background.stop();
       const kernels = await this.platform.kernels();
@@ -240,16 +222,12 @@ export class Generator {
         keepFrames: request.keepFrames === true,
         onFrame: (rgba) => frames.push(rgba),
         onStep: (p: SampleProgress, previews: Uint8ClampedArray | undefined) => {
-          const now = performance.now();
-          stepMs = now - last;
-          stepsMs.push(stepMs);
-          last = now;
           stepsRun = p.step;
           const progress: GenerationProgress = {
             step: p.step,
             of: p.of,
             t: p.t,
-            msPerStep: stepMs,
+            msPerStep: clock.step(),
           };
           if (previews) progress.previews = previews;
           if (notice !== undefined) {
@@ -268,18 +246,15 @@ export class Generator {
         count: request.count,
         images,
         backend: denoiser.backend,
-        msPerStep: (performance.now() - started) / Math.max(1, stepsRun),
+        msPerStep: (performance.now() - clock.started) / Math.max(1, stepsRun),
       };
       if (request.keepFrames) result.frames = frames;
-      if (imagesPassed > 0) {
-        this.measured = { msPerImage: denoiseMs / imagesPassed, basis: 'run' };
+      const msPerImage = clock.msPerImage();
+      if (msPerImage !== undefined) {
+        this.measured = { msPerImage, basis: 'run' };
         result.speed = this.measured;
       }
-      performance.clearMeasures(GENERATION_MEASURE);
-      performance.measure(GENERATION_MEASURE, {
-        start: started,
-        detail: { denoiseMs, stepsMs, count: request.count },
-      });
+      clock.measure(request.count);
       return result;
     } catch (e) {
       if (controller.signal.aborted || isAbortError(e)) throw abortError();
