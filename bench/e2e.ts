@@ -3,19 +3,21 @@
  * Chromium through playwright-core, on the CPU (WASM) path, default model.
  * Prints a Markdown table and writes bench/E2E.md.
  *
- * Each scenario is a fresh browser with a fresh profile: a first visit
- * installs the service worker (and makes the page cross-origin isolated),
- * then the browser goes offline and the app is opened again, as a person
- * opening the installed app. Then:
+ * Each scenario runs in REPEATS fresh browsers, each with a fresh profile: a
+ * first visit installs the service worker (and makes the page cross-origin
+ * isolated), then the browser goes offline and the app is opened again, as a
+ * person opening the installed app. Then:
  * - open → first image: from navigation to the first finished 20-step image
  *   (1 image), pressing Generate as soon as the model is ready ("at once")
- *   or 2 s later, after the worker's warm-up ("after 2 s");
+ *   or 2 s later, after the worker's warm-up ("after 2 s"); the "later open"
+ *   scenario first makes 5 generations on the first visit, so that whatever
+ *   Chromium keeps of the compiled WASM code can serve the second open;
  * - first vs later generations: ms per step of that first generation (and
  *   its first step) against the median of the next 3;
  * - images/s at 16: a 16-image, 20-step generation (the second of two);
  * - outside the denoiser: 1 − (time in the denoiser ÷ the generation's time),
  *   from the worker's 'diffuse:generation' User Timing measure
- *   (src/runtime/generator.ts): sampler kernels, messaging, previews, drawing;
+ *   (src/runtime/run-clock.ts): sampler kernels, messaging, previews, drawing;
  * - longest main-thread task: Chromium's longtask entries (≥ 50 ms) from
  *   opening to the end, "< 50" when there were none.
  */
