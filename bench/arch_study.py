@@ -4,7 +4,8 @@ measures its Fréchet distance on the judge's features. Timing is bench/arch-stu
 
 /usr/bin/python3 bench/arch_study.py train [NAME ...]   # resumable: train.py resumes its checkpoint
 /usr/bin/python3 bench/arch_study.py export             # runs/arch-study/models/NAME/{model.onnx,model.json}
-/usr/bin/python3 bench/arch_study.py fd [NAME ...]      # runs/arch-study/eval/NAME/results.json
+/usr/bin/python3 bench/arch_study.py fd [NAME ...]      # runs/arch-study/eval/NAME/results.json (--seed S: again
+                                                        # from other noise, eval/NAME-sampling-seedS)
 /usr/bin/python3 bench/arch_study.py fd-app [NAME ...]  # the same with the app's sampler on the ONNX file
 /usr/bin/python3 bench/arch_study.py pixels             # graph variants' pixels against base16's (WASM)
 node --import tsx bench/arch-study.ts                   # timing: runs/arch-study/timing.json
@@ -28,7 +29,7 @@ BUDGET = ["--batch", "64", "--steps", "600", "--lr", "2e-3", "--warmup", "100", 
           "--threads", "1", "--ckpt-every", "100", "--log-every", "50"]
 BASE = ["--base", "16", "--mults", "1,2,4"]  # fashion-28's shape (package.json "train")
 
-# name → train.py flags after BASE (later flags win).
+# name → train.py flags after BASE and BUDGET (later flags win).
 SHAPES = {
     "base16": [],
     "base8": ["--base", "8"],
@@ -38,7 +39,10 @@ SHAPES = {
     "up-conv-before": ["--up-sample", "conv-before"],
     "up-top-1": ["--up-top-blocks", "1"],
     "up-merge-1x1+conv-before": ["--up-merge", "1x1", "--up-sample", "conv-before"],
+    # base16 again from another seed: how far training noise alone moves the FD (and timing noise the ms)
+    "base16-seed1": ["--seed", "1"],
 }
+REPEATS = {"base16-seed1": "base16"}  # repeats of a shape: rows of their own, but not candidates on the front
 # name → (trained shape, export.py flags): the same weights as the shape, another graph.
 GRAPHS = {
     "base16-groupnorm-18": ("base16", ["--norm", "groupnorm-18"]),
@@ -54,6 +58,16 @@ def run_dir(name):
     return os.path.join(OUT, "train", name)
 
 
+def trained(name):
+    """Whether the shape's run has finished its budget: its log's last step is BUDGET's --steps, and the
+    checkpoint (which train.py saves after logging that step) is newer than the log."""
+    log, ckpt = os.path.join(run_dir(name), "log.jsonl"), os.path.join(run_dir(name), "checkpoint.pt")
+    if not (os.path.exists(log) and os.path.exists(ckpt)) or os.path.getmtime(ckpt) < os.path.getmtime(log):
+        return False
+    last = [json.loads(line) for line in open(log).read().split("\n") if line.strip()][-1:]
+    return bool(last) and last[0]["step"] == int(BUDGET[BUDGET.index("--steps") + 1])
+
+
 def names(args, valid):
     for n in args:
         if n not in valid:
@@ -63,7 +77,7 @@ def names(args, valid):
 
 def train(which):
     for name in names(which, SHAPES):
-        cmd = [PY, os.path.join(ROOT, "training", "train.py"), "--out", run_dir(name), *BASE, *SHAPES[name], *BUDGET]
+        cmd = [PY, os.path.join(ROOT, "training", "train.py"), "--out", run_dir(name), *BASE, *BUDGET, *SHAPES[name]]
         print(" ".join(cmd[1:]), flush=True)
         subprocess.run(cmd, check=True, cwd=ROOT)
 
@@ -73,19 +87,24 @@ def export(which):
         shape, flags = GRAPHS.get(name, (name, []))
         out = os.path.join(OUT, "models", name)
         ckpt = os.path.join(run_dir(shape), "checkpoint.pt")
-        if os.path.exists(os.path.join(out, "model.json")) or not os.path.exists(ckpt):
+        if os.path.exists(os.path.join(out, "model.json")) or not trained(shape):
             continue
         subprocess.run([PY, os.path.join(ROOT, "training", "export.py"), "--ckpt", ckpt, "--out", out,
                         "--id", name, "--name", name, *flags], check=True, cwd=ROOT)
 
 
-def fd(which):
+def fd(which, seed=0):
+    """FD with the PyTorch sampler; seed > 0 draws other noise (eval/NAME-sampling-seedS), to see the
+    sampling spread."""
     judge = os.path.join(ROOT, "runs", "classifier.pt")
     for name in names(which, SHAPES):
+        if not trained(name):
+            print(f"arch_study fd: {name} has not finished training; skipped", flush=True)
+            continue
+        out = os.path.join(OUT, "eval", name + (f"-sampling-seed{seed}" if seed else ""))
         subprocess.run([PY, os.path.join(ROOT, "training", "eval", "evaluate.py"), "--ckpt",
-                        os.path.join(run_dir(name), "checkpoint.pt"), "--classifier", judge,
-                        "--out", os.path.join(OUT, "eval", name), "--only", FD_SETTING, "--n", str(FD_N)],
-                       check=True, cwd=ROOT)
+                        os.path.join(run_dir(name), "checkpoint.pt"), "--classifier", judge, "--seed", str(seed),
+                        "--out", out, "--only", FD_SETTING, "--n", str(FD_N)], check=True, cwd=ROOT)
 
 
 def fd_app(which):
@@ -173,9 +192,10 @@ def table(_):
     shapes = [n for n in SHAPES if n in rows]
     facts = {n: shape_facts(n) for n in shapes}
     fds = {n: fd_of("eval", n) for n in shapes}
-    front = {n for n in shapes if fds[n][0] and not any(
-        fds[o][0] and rows[o]["web"]["median"] < rows[n]["web"]["median"]
-        and fds[o][0]["frechet"] < fds[n][0]["frechet"] for o in shapes)}
+    candidates = [n for n in shapes if n not in REPEATS and fds[n][0]]
+    front = {n for n in candidates if not any(
+        rows[o]["web"]["median"] < rows[n]["web"]["median"] and fds[o][0]["frechet"] < fds[n][0]["frechet"]
+        for o in candidates)}
     floor = next((f for _, f in fds.values() if f is not None), None)
     lines = ["| shape | train.py flags | parameters | Conv MFLOP / image | onnxruntime-node ms | onnxruntime-web WASM ms "
              "| web ÷ node | web ÷ base16 | FD (features) | class agreement | loss at the end | front |",
@@ -184,11 +204,18 @@ def table(_):
         r, f, (q, _) = rows[n], facts[n], fds[n]
         fd = f"{q['frechet']:.1f}" if q else "–"
         agree = f"{100 * q['class_agreement']:.1f} %" if q else "–"
-        lines.append(f"| {n} | {' '.join(SHAPES[n]) or '(fashion-28)'} | {f['params']:,} | {f['flops'] / 1e6:.1f} | "
+        label = f"{n} (repeat of {REPEATS[n]})" if n in REPEATS else n
+        lines.append(f"| {label} | {' '.join(SHAPES[n]) or '(fashion-28)'} | {f['params']:,} | {f['flops'] / 1e6:.1f} | "
                      f"{ms(r['node'])} | {ms(r['web'])} | {ratio(r['webOverNode'])} | {ratio(r['webVsBaseline'])} | "
                      f"{fd} | {agree} | {f['loss']:.3f} | {'yes' if n in front else ''} |")
     lines += ["", f"FD floor (500 real training images against the 10,000 test images): {floor:.1f}."
-              if floor is not None else "", ""]
+              if floor is not None else ""]
+    for n in shapes:
+        again = fd_of("eval", f"{n}-sampling-seed1")[0]
+        if again and fds[n][0]:
+            lines.append(f"{n} sampled again from other noise (seed 1): FD {again['frechet']:.1f} "
+                         f"(seed 0: {fds[n][0]['frechet']:.1f}), class agreement {100 * again['class_agreement']:.1f} %.")
+    lines.append("")
     pix = read(os.path.join(OUT, "pixels.json")) or {}
     app_base = fd_of("eval-app", "base16")[0]
     lines += ["| graph (base16's weights) | export.py flags | file KB | onnxruntime-node ms | onnxruntime-web WASM ms "
@@ -208,8 +235,11 @@ def table(_):
         fd = f"{q['frechet']:.1f}" if q else "–"
         lines.append(f"| {n} | {flags} | {size / 1024:.0f} | {ms(r['node'])} | {ms(r['web'])} | "
                      f"{ratio(r['webOverNode'])} | {ratio(r['webVsBaseline'])} | {max_diff} | {off} | {fd} |")
-    lines += ["", f"Timing: {timing['date'][:16]}, {timing['machine']}, {timing['versions']}; load average "
-              f"{timing['loadBefore']} before and {timing['loadAfter']} after; {timing['method']}."]
+    m = timing["method"]
+    lines += ["", f"Timing: {timing['date'][:16].replace('T', ' ')} UTC, {timing['machine']}, {timing['versions']}; "
+              f"load average (1, 5, 15 min) {timing['loadBefore']} before and {timing['loadAfter']} after; batch "
+              f"{m['batch']}, {m['threads']} thread, warm-up ≥ {m['warmMs'] / 1000:g} s and ≥ {m['warmCalls']} calls "
+              f"per instance, {m['repeats']} interleaved repeats of ≥ {m['blockMs']} ms blocks, median [IQR]."]
     text = "\n".join(lines) + "\n"
     open(os.path.join(OUT, "table.md"), "w").write(text)
     print(text)
@@ -219,7 +249,10 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("step", choices=["train", "export", "fd", "fd-app", "pixels", "table", "list"])
     p.add_argument("names", nargs="*")
+    p.add_argument("--seed", type=int, default=0, help="fd: the sampling seed (0 is the table's)")
     a = p.parse_args(argv)
+    if a.step == "fd":
+        return fd(a.names, a.seed)
     if a.step == "list":
         print(json.dumps({"shapes": SHAPES, "graphs": GRAPHS, "budget": BUDGET, "base": BASE}))
         return
