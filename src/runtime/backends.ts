@@ -64,20 +64,23 @@ export function planBackends(choice: BackendChoice, caps: Capabilities): Backend
 
 /**
  * WASM threads: one unless cross-origin isolated (SharedArrayBuffer); then
- * half the cores, at most 4: 2 cores → 1, 4 → 2, 8 → 4. On the 2-core machine
- * of bench/RESULTS.md two threads were slower than one in headless Chromium
- * (steady, batch 8: fashion-28 355 vs 226 ms per call, emoji-32 526 vs 369 ms;
- * also at batch 1 and 2, in Node too, and in an earlier --quick run):
- * the second core is not free (it runs the page, the sampler kernels and the
- * browser), and at these small feature maps each op's parallel section likely costs
- * more than it saves. Half the cores leaves the other half for the page and,
- * on big.LITTLE phones, keeps roughly to the fast cores; 4 threads could not
- * be measured on 2 cores (oversubscribing measures contention, not scaling).
+ * both cores of a 2-core device, and half the cores from 4 up, at most 4:
+ * 1 core → 1, 2 → 2, 4 → 2, 6 → 3, 8 → 4. On the quiet 2-core machine of
+ * bench/RESULTS.md two threads beat one at every batch a generation uses
+ * (headless Chromium, steady: fashion-28 at batch 2 10.8 vs 16.0 ms per call,
+ * emoji-32 24.3 vs 42.6 ms; only fashion-28 at batch 1 was slower, 9.4 vs
+ * 8.5 ms), and the images are the same to the pixel. Under heavy load from
+ * other processes (load 7–12) two threads were slower, since the second one
+ * waits for a core; a phone running the app in the foreground is rarely that
+ * busy. From 4 cores, half of them leaves the rest for the page and the
+ * browser and, on big.LITTLE phones, keeps roughly to the fast cores; more
+ * than 2 threads could not be measured here (oversubscribing 2 cores
+ * measures contention, not scaling).
  */
 export function wasmThreads(caps: Capabilities): { threads: number; reason: string } {
   if (!caps.crossOriginIsolated)
     return { threads: 1, reason: 'not cross-origin isolated, so no shared memory for threads' };
-  const threads = Math.max(1, Math.min(4, Math.floor(caps.cores / 2)));
+  const threads = Math.max(Math.min(caps.cores, 2), Math.min(4, Math.floor(caps.cores / 2)));
   return { threads, reason: `${caps.cores} cores` };
 }
 

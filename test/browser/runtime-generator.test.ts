@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness, HarnessRun } from './harness/main.ts';
 import { launchBrowser, serveDir, type LaunchedBrowser, type Served } from './helpers.ts';
 import type { GenerationRequest } from '../../workers/protocol.ts';
+import { wasmThreads } from '../../src/runtime/backends.ts';
 import { Generator } from '../../src/runtime/generator.ts';
 import { nodeEngineLoader } from '../../src/runtime/ort-node.ts';
 import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
@@ -113,7 +114,9 @@ describe('generator worker on WASM (Chromium without a WebGPU adapter)', () => {
     expect(await call(browser, (h) => h.isolated)).toBe(true);
     const info = await call(browser, (h) => h.load('auto'));
     expect(info.manifest.id).toBe('fashion-28');
-    expect(info.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
+    const cores = await browser.page.evaluate(() => navigator.hardwareConcurrency);
+    const { threads } = wasmThreads({ simd: true, crossOriginIsolated: true, cores });
+    expect(info.backend).toMatchObject({ backend: 'wasm', simd: true, threads });
     expect(info.backend.fallbackReason).toMatch(/no WebGPU adapter|navigator\.gpu/);
     expect(info.backend.engine).toMatch(/onnxruntime-web .*WASM/);
   });

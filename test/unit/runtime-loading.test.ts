@@ -147,8 +147,11 @@ describe('backend choice', () => {
 
   it.each<[boolean, number, number]>([
     [false, 8, 1],
-    [true, 2, 1],
+    [true, 1, 1],
+    [true, 2, 2],
+    [true, 3, 2],
     [true, 4, 2],
+    [true, 6, 3],
     [true, 8, 4],
     [true, 32, 4],
   ])('crossOriginIsolated=%s with %i cores uses %i WASM threads', (coi, cores, threads) => {
