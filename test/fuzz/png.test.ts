@@ -2,13 +2,13 @@
  * Fuzz: PNG inputs through the CLI's pngToImage (img2img's --init): grey,
  * RGB, palette, grey+alpha and RGBA at 1–16 bits, then truncated, flipped,
  * or declaring huge sizes. A valid PNG must decode to exactly the pixels it
- * holds (composited onto white, area-resized to the model size); anything
+ * holds, fitted to the model size by media's fitImage (centre crop,
+ * composited onto white, area-resized; its own unit tests check that); anything
  * else must end in an Error with a message, within the time and memory bounds.
  */
 import { crc32, deflateSync } from 'node:zlib';
 import { pngToImage } from '../../src/cli/images.ts';
-import { resizeArea } from '../../src/media/resize.ts';
-import { rgbaToCHW } from '../../src/media/rgba.ts';
+import { fitImage } from '../../src/media/resize.ts';
 import { b64, fuzzTarget, Wrong, type Rng } from './harness.ts';
 
 interface PngCase {
@@ -128,7 +128,7 @@ function check(input: PngCase, out: Float32Array): void {
   if (!out.every((v) => Number.isFinite(v) && v >= -1 - 1e-6 && v <= 1 + 1e-6)) throw new Wrong('values outside [-1, 1]');
   const e = input.expected;
   if (!e) return;
-  const want = resizeArea(rgbaToCHW(e.rgba, e.width, e.height, input.channels), { channels: input.channels, height: e.height, width: e.width }, SIZE, SIZE);
+  const want = fitImage(e.rgba, e.width, e.height, { channels: input.channels, height: SIZE, width: SIZE });
   const worst = want.reduce((m, v, i) => Math.max(m, Math.abs(v - out[i]!)), 0);
   if (worst > 1e-5) throw new Wrong(`decoded pixels differ from the file's by up to ${worst}`);
 }
