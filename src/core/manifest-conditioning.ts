@@ -16,7 +16,7 @@ import {
 import { REQUEST_SPEC } from './request-spec.ts';
 
 /** 'class' is the one-group form (a [batch] label tensor); 'groups' declares several ([batch, groups]). */
-export const CONDITIONING_KINDS = ['class', 'groups', 'none'] as const;
+const CONDITIONING_KINDS = ['class', 'groups', 'none'] as const;
 
 /** A label index fits the int32 the kernels and tensors carry; larger ones would wrap. */
 const MAX_LABEL = 2 ** 31 - 1;

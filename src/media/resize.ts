@@ -44,26 +44,33 @@ export function resizeArea(
   return out;
 }
 
+/** The largest centred box of `shape`'s aspect ratio inside a w×h picture (at least 1×1). */
+export function centreCrop(
+  w: number,
+  h: number,
+  shape: ImageShape,
+): { left: number; top: number; width: number; height: number } {
+  const width = Math.max(1, Math.min(w, Math.round((h * shape.width) / shape.height)));
+  const height = Math.max(1, Math.min(h, Math.round((w * shape.height) / shape.width)));
+  return { left: Math.floor((w - width) / 2), top: Math.floor((h - height) / 2), width, height };
+}
+
 /**
  * A w×h RGBA picture → the model's `shape` (C×H×W in [-1, 1]): centre-cropped
- * to the shape's aspect ratio (nothing is stretched), converted by rgbaToCHW,
- * then shrunk or grown by area averaging.
+ * to the shape's aspect ratio (centreCrop; nothing is stretched), converted by
+ * rgbaToCHW, then shrunk or grown by area averaging.
  */
 export function fitImage(rgba: Pixels, w: number, h: number, shape: ImageShape): Float32Array {
   const { channels, height, width } = shape;
-  // The largest centred box of the target's aspect ratio.
-  const cw = Math.min(w, Math.round((h * width) / height));
-  const ch = Math.min(h, Math.round((w * height) / width));
-  const left = Math.floor((w - cw) / 2);
-  const top = Math.floor((h - ch) / 2);
+  const box = centreCrop(w, h, shape);
   let crop = rgba;
-  if (cw !== w || ch !== h) {
-    crop = new Uint8ClampedArray(cw * ch * 4);
-    for (let y = 0; y < ch; y++) {
-      const from = ((top + y) * w + left) * 4;
-      crop.set(rgba.subarray(from, from + cw * 4), y * cw * 4);
+  if (box.width !== w || box.height !== h) {
+    crop = new Uint8ClampedArray(box.width * box.height * 4);
+    for (let y = 0; y < box.height; y++) {
+      const from = ((box.top + y) * w + box.left) * 4;
+      crop.set(rgba.subarray(from, from + box.width * 4), y * box.width * 4);
     }
   }
-  const full = rgbaToCHW(crop, cw, ch, channels);
-  return resizeArea(full, { channels, height: ch, width: cw }, height, width);
+  const full = rgbaToCHW(crop, box.width, box.height, channels);
+  return resizeArea(full, { channels, height: box.height, width: box.width }, height, width);
 }

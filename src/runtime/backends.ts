@@ -66,10 +66,10 @@ export function planBackends(choice: BackendChoice, caps: Capabilities): Backend
  * WASM threads: one unless cross-origin isolated (SharedArrayBuffer); then
  * both cores of a 2-core device, and half the cores from 4 up, at most 4:
  * 1 core → 1, 2 → 2, 4 → 2, 6 → 3, 8 → 4. On the quiet 2-core machine of
- * bench/RESULTS.md two threads beat one at every batch a generation uses
- * (headless Chromium, steady: fashion-28 at batch 2 10.8 vs 16.0 ms per call,
- * emoji-32 24.3 vs 42.6 ms; only fashion-28 at batch 1 was slower, 9.4 vs
- * 8.5 ms), and the images are the same to the pixel. Under heavy load from
+ * bench/RESULTS.md two threads beat one at every batch but one (headless
+ * Chromium, steady: fashion-28 at batch 2 10.8 vs 16.0 ms per call, emoji-32
+ * 24.3 vs 42.6 ms; fashion-28 at batch 1, an unguided single image, was
+ * slower, 9.4 vs 8.5 ms), and the images are the same to the pixel. Under heavy load from
  * other processes (load 7–12) two threads were slower, since the second one
  * waits for a core; a phone running the app in the foreground is rarely that
  * busy. From 4 cores, half of them leaves the rest for the page and the

@@ -134,6 +134,8 @@ export class Generator {
     const old = this.denoiser;
     this.denoiser = next;
     this.measured = undefined;
+    // A measure() that came in while this loaded may have started calls on the old session.
+    await this.background.stop();
     await old?.release();
     return { manifest: pkg.manifest, backend: next.backend };
   }

@@ -107,8 +107,12 @@ export class Generator {
   ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
     const result = await this.handle.api.generate(req, Comlink.proxy(onProgress));
-    if (this.engine)
-      this.engine = { report: result.backend, speed: result.speed ?? this.engine.speed };
+    if (this.engine) {
+      // A run that moved to another backend (a WebGPU fallback) keeps no speed from the old one.
+      const same = result.backend.backend === this.engine.report.backend;
+      const speed = result.speed ?? (same ? this.engine.speed : undefined);
+      this.engine = speed ? { report: result.backend, speed } : { report: result.backend };
+    }
     return result;
   }
 

@@ -1,6 +1,6 @@
 /** src/media/resize.ts: area averaging in model space. */
 import { describe, expect, it } from 'vitest';
-import { fitImage, resizeArea } from '../../src/media/resize.ts';
+import { centreCrop, fitImage, resizeArea } from '../../src/media/resize.ts';
 
 describe('resizeArea', () => {
   it('2:1 averages each 2×2 block, per channel', () => {
@@ -66,5 +66,28 @@ describe('fitImage', () => {
     const rgba = picture(1, 1, () => [90, 90, 90]);
     const out = fitImage(rgba, 1, 1, { channels: 1, height: 2, width: 2 });
     expect(Array.from(out)).toEqual(Array(4).fill(level(90)));
+  });
+});
+
+describe('centreCrop', () => {
+  it('is the largest centred box of the target aspect, and never empty', () => {
+    expect(centreCrop(6, 2, { channels: 3, height: 1, width: 1 })).toEqual({
+      left: 2,
+      top: 0,
+      width: 2,
+      height: 2,
+    });
+    expect(centreCrop(4, 4, { channels: 1, height: 1, width: 2 })).toEqual({
+      left: 0,
+      top: 1,
+      width: 4,
+      height: 2,
+    });
+    expect(centreCrop(1, 5, { channels: 1, height: 1, width: 4 })).toEqual({
+      left: 0,
+      top: 2,
+      width: 1,
+      height: 1,
+    });
   });
 });

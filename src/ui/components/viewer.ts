@@ -75,6 +75,8 @@ export function createViewer(onVary: OnVary): Viewer {
   const vary = varyImage((strength) => {
     if (!current || busy) return;
     const { run, index, caption } = current;
+    // Focus goes to the run's Cancel (the screen moves it), not back to the thumbnail.
+    returnTo = undefined;
     root.close();
     onVary(run, index, caption, strength);
   });

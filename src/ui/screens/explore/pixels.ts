@@ -1,10 +1,11 @@
 /**
  * A picture file in, as the model sees it (C×H×W in [-1, 1]): the browser
- * only decodes it; cropping, conversion and scaling are src/media's fitImage,
- * the same as the CLI's, so one file gives one start image everywhere.
+ * decodes it and copies out media's centreCrop box unscaled; conversion and
+ * scaling are media's fitImage, the same as the CLI's, so one file gives one
+ * start image everywhere.
  */
 import type { ImageShape } from '../../../core/types.ts';
-import { fitImage } from '../../../media/resize.ts';
+import { centreCrop, fitImage } from '../../../media/resize.ts';
 import { checkImageBlob } from '../../image-limits.ts';
 
 export { chwToRGBA } from '../../../media/rgba.ts';
@@ -21,12 +22,12 @@ export async function loadImage(
 ): Promise<Float32Array> {
   await checkImageBlob(blob, what);
   const bitmap = await createImageBitmap(blob);
-  const { width, height } = bitmap;
-  const canvas = new OffscreenCanvas(width, height);
+  // Only the crop box is read back, copied 1:1 (no scaling by the browser).
+  const box = centreCrop(bitmap.width, bitmap.height, shape);
+  const canvas = new OffscreenCanvas(box.width, box.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas');
-  // Drawn at its own size: an exact copy of the decoded pixels.
-  ctx.drawImage(bitmap, 0, 0);
+  ctx.drawImage(bitmap, -box.left, -box.top);
   bitmap.close();
-  return fitImage(ctx.getImageData(0, 0, width, height).data, width, height, shape);
+  return fitImage(ctx.getImageData(0, 0, box.width, box.height).data, box.width, box.height, shape);
 }

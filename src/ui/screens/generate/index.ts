@@ -4,7 +4,7 @@
  * views in step. The shown result survives a cancelled or failed run; a model
  * switch carries labels over by name (or says what it reset).
  */
-import { rgbaToCHW } from '../../../media/rgba.ts';
+import { fitImage } from '../../../media/resize.ts';
 import { app, type Run, type RunPlan } from '../../app-state.ts';
 import { catalog, onCatalog, type ModelEntry } from '../../catalog.ts';
 import { modelSwitch } from '../../conditioning.ts';
@@ -106,7 +106,7 @@ export function createGenerateScreen(): HTMLElement {
     if (!recipe) return;
     const { images, width, height } = run.result;
     const pixels = imageAt(images, k, width, height);
-    const image = rgbaToCHW(pixels, width, height, run.model.manifest.image.channels);
+    const image = fitImage(pixels, width, height, run.model.manifest.image);
     const plan = varyPlan(recipe, run.model, image, strength, app.backend(), 'Generate');
     void start(plan, 1, [`${caption}, varied at strength ${strength.toFixed(2)}`]);
     bar.focus();
