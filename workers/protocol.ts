@@ -11,7 +11,7 @@ import type {
   GenerationResult,
   LoadedModel,
   Speed,
-} from '../src/runtime/generator.ts';
+} from '../src/runtime/generation.ts';
 
 // The messages are the runtime's own types (documented there); only the
 // model source differs, since files cross the worker boundary as a transferable ArrayBuffer.
@@ -29,7 +29,10 @@ export type {
 
 /** Where a model package comes from: the app's own origin, or files the user imported. */
 export type ModelSource =
-  | { kind: 'url'; /** folder holding model.json and the file it names, e.g. 'models/fashion-28/' */ baseUrl: string }
+  | {
+      kind: 'url';
+      /** folder holding model.json and the file it names, e.g. 'models/fashion-28/' */ baseUrl: string;
+    }
   | { kind: 'files'; manifestText: string; onnx: ArrayBuffer };
 
 /** A .zip model package read in a worker (runtime/model-zip.ts): its manifest text and .onnx bytes. */

@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { detectCapabilities } from '../src/runtime/backends.ts';
-import { Generator, type GenerationProgress } from '../src/runtime/generator.ts';
+import type { GenerationProgress } from '../src/runtime/generation.ts';
+import { Generator } from '../src/runtime/generator.ts';
 import { readModelZip } from '../src/runtime/model-zip.ts';
 import type { EngineLoader } from '../src/runtime/ort.ts';
 import { loadSamplingKernels } from '../src/runtime/sampling.ts';
@@ -29,7 +30,9 @@ export function serveGenerator(engines: (threads: number) => EngineLoader): void
       // A copy of exactly the .onnx bytes, handed over (transferred), not the whole inflate buffer.
       const whole = pkg.onnx.byteOffset === 0 && pkg.onnx.byteLength === pkg.onnx.buffer.byteLength;
       const onnx = (whole ? pkg.onnx.buffer : pkg.onnx.slice().buffer) as ArrayBuffer;
-      return Comlink.transfer({ manifestText: pkg.manifestText, onnx, skipped: pkg.skipped }, [onnx]);
+      return Comlink.transfer({ manifestText: pkg.manifestText, onnx, skipped: pkg.skipped }, [
+        onnx,
+      ]);
     },
     async loadModel(source, backend) {
       const loaded = await generator.loadModel(source, backend);

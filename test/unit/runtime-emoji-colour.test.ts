@@ -16,11 +16,8 @@ import { encodePng, pngToImage } from '../../src/cli/images.ts';
 import { addRecipe, readRecipe } from '../../src/media/png-text.ts';
 import { imageAt, rgbaToCHW } from '../../src/media/rgba.ts';
 import { gridSize, tileGrid } from '../../src/media/tile.ts';
-import {
-  Generator,
-  type GenerationRequest,
-  type GenerationResult,
-} from '../../src/runtime/generator.ts';
+import type { GenerationRequest, GenerationResult } from '../../src/runtime/generation.ts';
+import { Generator } from '../../src/runtime/generator.ts';
 import { loadSamplingKernels } from '../../src/runtime/sampling.ts';
 import type { ModelEntry } from '../../src/ui/catalog.ts';
 import { api as gifWorker } from '../../src/ui/gif.worker.ts';

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../../src/runtime/errors.ts';
-import {
-  Generator,
-  type GenerationProgress,
-  type GenerationRequest,
-} from '../../src/runtime/generator.ts';
+import type { GenerationProgress, GenerationRequest } from '../../src/runtime/generation.ts';
+import { Generator } from '../../src/runtime/generator.ts';
 import type { PackageSource } from '../../src/runtime/model-package.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
