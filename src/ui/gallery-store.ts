@@ -17,7 +17,7 @@ import {
   type GalleryFilter,
   type GalleryItem,
 } from './gallery-list.ts';
-import { done, request } from './idb.ts';
+import { done, openDb, request } from './idb.ts';
 
 const isQuota = (e: unknown): boolean =>
   e instanceof DOMException && (e.name === 'QuotaExceededError' || e.code === 22);
@@ -33,18 +33,12 @@ export class GalleryStore {
   readonly undo = new UndoBook(8000);
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise((resolve, reject) => {
-      const r = indexedDB.open(DB, 1);
-      r.onupgradeneeded = () => r.result.createObjectStore(STORE, { keyPath: 'id' });
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () =>
-        reject(
-          new GalleryError(
-            'unavailable',
-            `The gallery cannot be opened: ${r.error?.message ?? 'IndexedDB is not available'}`,
-          ),
-        );
-    });
+    this.db ??= openDb(DB, (db) => db.createObjectStore(STORE, { keyPath: 'id' })).catch(
+      (e: unknown) => {
+        const why = e instanceof Error ? e.message : 'IndexedDB is not available';
+        throw new GalleryError('unavailable', `The gallery cannot be opened: ${why}`);
+      },
+    );
     return this.db;
   }
 

@@ -1,4 +1,14 @@
-/** IndexedDB's request and transaction events, as promises (the gallery and the model store share them). */
+/** IndexedDB's open, request and transaction events, as promises (the gallery and the model store share them). */
+
+/** Opens version 1 of database `name`, creating its stores with `create` the first time. */
+export function openDb(name: string, create: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => create(r.result);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB is not available'));
+  });
+}
 
 /** Resolves with the request's result, or rejects with its error. */
 export function request<T>(r: IDBRequest<T>): Promise<T> {

@@ -3,7 +3,7 @@
  * Private File System where the browser has it (with writable streams),
  * IndexedDB otherwise. Each model is its manifest text plus its ONNX bytes.
  */
-import { done, request } from './idb.ts';
+import { done, openDb, request } from './idb.ts';
 
 export interface StoredModel {
   id: string;
@@ -35,10 +35,14 @@ class OpfsStore implements ModelStore {
   async list(): Promise<StoredModel[]> {
     const dir = await this.dir();
     const out: StoredModel[] = [];
-    for await (const [name, handle] of (dir as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
+    for await (const [name, handle] of dir as unknown as AsyncIterable<
+      [string, FileSystemHandle]
+    >) {
       if (handle.kind !== 'directory') continue;
       try {
-        const meta = await (await (handle as FileSystemDirectoryHandle).getFileHandle('meta.json')).getFile();
+        const meta = await (
+          await (handle as FileSystemDirectoryHandle).getFileHandle('meta.json')
+        ).getFile();
         out.push(JSON.parse(await meta.text()) as StoredModel);
       } catch {
         // A folder without meta.json is an import that did not finish: drop it.
@@ -66,7 +70,11 @@ class OpfsStore implements ModelStore {
   }
 }
 
-async function writeFile(folder: FileSystemDirectoryHandle, name: string, data: ArrayBuffer | string): Promise<void> {
+async function writeFile(
+  folder: FileSystemDirectoryHandle,
+  name: string,
+  data: ArrayBuffer | string,
+): Promise<void> {
   const handle = await folder.getFileHandle(name, { create: true });
   const writable = await handle.createWritable();
   await writable.write(data);
@@ -82,14 +90,9 @@ class IdbStore implements ModelStore {
   private db: Promise<IDBDatabase> | undefined;
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise((resolve, reject) => {
-      const r = indexedDB.open(DB, 1);
-      r.onupgradeneeded = () => {
-        r.result.createObjectStore(META, { keyPath: 'id' });
-        r.result.createObjectStore(BLOBS);
-      };
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error ?? new Error('IndexedDB is not available'));
+    this.db ??= openDb(DB, (db) => {
+      db.createObjectStore(META, { keyPath: 'id' });
+      db.createObjectStore(BLOBS);
     });
     return this.db;
   }
@@ -99,7 +102,9 @@ class IdbStore implements ModelStore {
   }
 
   async list(): Promise<StoredModel[]> {
-    const all = await request((await this.tx('readonly')).objectStore(META).getAll() as IDBRequest<StoredModel[]>);
+    const all = await request(
+      (await this.tx('readonly')).objectStore(META).getAll() as IDBRequest<StoredModel[]>,
+    );
     return all.sort((a, b) => a.importedAt - b.importedAt);
   }
 
@@ -111,7 +116,9 @@ class IdbStore implements ModelStore {
   }
 
   async readOnnx(id: string): Promise<ArrayBuffer> {
-    const blob = await request((await this.tx('readonly')).objectStore(BLOBS).get(id) as IDBRequest<Blob | undefined>);
+    const blob = await request(
+      (await this.tx('readonly')).objectStore(BLOBS).get(id) as IDBRequest<Blob | undefined>,
+    );
     if (!blob) throw new Error(`model ${id} is not stored on this device`);
     return blob.arrayBuffer();
   }
@@ -127,7 +134,10 @@ class IdbStore implements ModelStore {
 /** OPFS when it exists and supports writable streams (Safari's main thread does not), else IndexedDB. */
 async function pick(): Promise<ModelStore> {
   try {
-    if (typeof navigator.storage?.getDirectory === 'function' && 'createWritable' in FileSystemFileHandle.prototype) {
+    if (
+      typeof navigator.storage?.getDirectory === 'function' &&
+      'createWritable' in FileSystemFileHandle.prototype
+    ) {
       const root = await navigator.storage.getDirectory();
       await root.getDirectoryHandle(DIR, { create: true });
       return new OpfsStore();
