@@ -8,92 +8,31 @@
  * onnxruntime-node with --engine native. Progress goes to stderr; a bad flag,
  * unknown class or broken model is one line on stderr and a non-zero exit.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { choiceFromPairs, describeChoice, isGuided } from '../core/conditioning.ts';
-import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
-import type { ModelManifest } from '../core/manifest.ts';
+import { LIMITS } from '../core/limits.ts';
 import { recipeFor } from '../core/recipe.ts';
 import { requestFromRecipe } from '../core/recipe-request.ts';
 import { encodeGif } from '../media/gif.ts';
 import { encodeNpy } from '../media/npy.ts';
 import { addRecipe, MAX_PNG_BYTES } from '../media/png-text.ts';
-import { gridSize, tileGrid } from '../media/tile.ts';
+import { tileGrid } from '../media/tile.ts';
 import { messageOf } from '../runtime/errors.ts';
 import type { GenerationRequest } from '../runtime/generation.ts';
 import { Generator } from '../runtime/generator.ts';
 import { checkDeclaredSizes, parseManifest } from '../runtime/model-package.ts';
 import { nodeEngineLoader } from '../runtime/ort-node.ts';
-import { checkRequest, MAX_FRAMES } from '../runtime/request.ts';
+import { checkRequest } from '../runtime/request.ts';
 import { loadSamplingKernels } from '../runtime/sampling.ts';
 import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
 import { checkRecipeModel, recipeOfPng, withRecipe } from './from-png.ts';
-import { encodePng, pngToImage } from './images.ts';
+import { encodePng } from './images.ts';
+import { checkOutputs, checkPictures, modelDir, readFile, readInit } from './inputs.ts';
 import { progressBar } from './progress.ts';
 import { printable } from './printable.ts';
-
-const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
-
-function installedModels(): string[] {
-  if (!existsSync(MODELS)) return [];
-  return readdirSync(MODELS, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
-    .map((d) => d.name);
-}
-
-/** A model id under public/models/, or a folder holding model.json. */
-function modelDir(model: string): string {
-  if (existsSync(join(model, 'model.json'))) return resolve(model);
-  if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
-    return join(MODELS, model);
-  throw new CliError(
-    `--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`,
-  );
-}
-
-/** A whole file, refused before reading when it is larger than `limit` bytes. */
-function readFile(path: string, what: string, limit: number): Uint8Array {
-  try {
-    checkFileBytes(path, statSync(path).size, limit);
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new CliError(`${what}: cannot read ${path} (${messageOf(e)})`);
-  }
-}
-
-/** The PNG grid and the GIF would fit in memory (core/limits.ts), checked before any sampling. */
-function checkPictures(opts: GenerateOptions, manifest: ModelManifest): void {
-  const { width: w, height: h } = manifest.image;
-  const grid = gridSize(opts.n, w, h, Math.ceil(Math.sqrt(opts.n)), opts.scale);
-  try {
-    checkPictureMemory(`--out ${opts.out}`, 'png', grid.width, grid.height);
-    if (opts.gif !== undefined)
-      checkPictureMemory(`--gif ${opts.gif}`, 'gif', grid.width, grid.height, MAX_FRAMES + 1);
-  } catch (e) {
-    throw e instanceof LimitError ? new CliError(e.message) : e;
-  }
-}
-
-/** Output paths that would clash or cannot be written fail before any sampling work. */
-function checkOutputs(opts: GenerateOptions): void {
-  const paths = [
-    ['--out', opts.out],
-    ['--gif', opts.gif],
-    ['--npy', opts.npy],
-  ].filter((p): p is [string, string] => p[1] !== undefined);
-  paths.forEach(([flag, path], i) => {
-    const clash = paths.findIndex(([, other]) => resolve(other) === resolve(path));
-    if (clash !== i)
-      throw new CliError(
-        `${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`,
-      );
-    const dir = dirname(resolve(path));
-    if (!existsSync(dir) || !statSync(dir).isDirectory())
-      throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
-  });
-}
 
 export interface CliRun {
   out: string;
@@ -152,23 +91,8 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
   // Every cheap check (fields, memory of the run and of the pictures) before any file is decoded or sampled.
   checkRequest(request, manifest);
   checkPictures(opts, manifest);
-  if (opts.init !== undefined) {
-    let image: Float32Array;
-    try {
-      // At most 8 bytes a pixel (16-bit RGBA stored uncompressed) plus chunk overhead.
-      image = pngToImage(
-        readFile(opts.init, '--init', 8 * LIMITS.decodePixels + 2 ** 20),
-        channels,
-        height,
-        width,
-      );
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      if (e instanceof LimitError) throw new CliError(`--init ${opts.init}: ${e.message}`);
-      throw new CliError(`--init: ${opts.init} is not a readable PNG (${messageOf(e)})`);
-    }
-    request.init = { image, strength: opts.strength };
-  }
+  if (opts.init !== undefined)
+    request.init = { image: readInit(opts.init, manifest), strength: opts.strength };
 
   const cores = availableParallelism();
   const generator = new Generator({

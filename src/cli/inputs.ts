@@ -1,0 +1,94 @@
+/**
+ * What the CLI reads and checks before any sampling: the model folder, whole
+ * files under a size limit, the --init picture, and the output paths and
+ * pictures, so a bad flag fails at once with one line naming it.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
+import type { ModelManifest } from '../core/manifest.ts';
+import { gridSize } from '../media/tile.ts';
+import { messageOf } from '../runtime/errors.ts';
+import { MAX_FRAMES } from '../runtime/request.ts';
+import { CliError, type GenerateOptions } from './args.ts';
+import { pngToImage } from './images.ts';
+
+const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+
+function installedModels(): string[] {
+  if (!existsSync(MODELS)) return [];
+  return readdirSync(MODELS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
+    .map((d) => d.name);
+}
+
+/** A model id under public/models/, or a folder holding model.json. */
+export function modelDir(model: string): string {
+  if (existsSync(join(model, 'model.json'))) return resolve(model);
+  if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
+    return join(MODELS, model);
+  throw new CliError(
+    `--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`,
+  );
+}
+
+/** A whole file, refused before reading when it is larger than `limit` bytes. */
+export function readFile(path: string, what: string, limit: number): Uint8Array {
+  try {
+    checkFileBytes(path, statSync(path).size, limit);
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError(`${what}: cannot read ${path} (${messageOf(e)})`);
+  }
+}
+
+/** The PNG grid and the GIF would fit in memory (core/limits.ts), checked before any sampling. */
+export function checkPictures(opts: GenerateOptions, manifest: ModelManifest): void {
+  const { width: w, height: h } = manifest.image;
+  const grid = gridSize(opts.n, w, h, Math.ceil(Math.sqrt(opts.n)), opts.scale);
+  try {
+    checkPictureMemory(`--out ${opts.out}`, 'png', grid.width, grid.height);
+    if (opts.gif !== undefined)
+      checkPictureMemory(`--gif ${opts.gif}`, 'gif', grid.width, grid.height, MAX_FRAMES + 1);
+  } catch (e) {
+    throw e instanceof LimitError ? new CliError(e.message) : e;
+  }
+}
+
+/** Output paths that would clash or cannot be written fail before any sampling work. */
+export function checkOutputs(opts: GenerateOptions): void {
+  const paths = [
+    ['--out', opts.out],
+    ['--gif', opts.gif],
+    ['--npy', opts.npy],
+  ].filter((p): p is [string, string] => p[1] !== undefined);
+  paths.forEach(([flag, path], i) => {
+    const clash = paths.findIndex(([, other]) => resolve(other) === resolve(path));
+    if (clash !== i)
+      throw new CliError(
+        `${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`,
+      );
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
+  });
+}
+
+/** The --init picture as the model's input (centre crop, area averaging), with one-line errors. */
+export function readInit(path: string, manifest: ModelManifest): Float32Array {
+  const { channels, height, width } = manifest.image;
+  try {
+    // At most 8 bytes a pixel (16-bit RGBA stored uncompressed) plus chunk overhead.
+    return pngToImage(
+      readFile(path, '--init', 8 * LIMITS.decodePixels + 2 ** 20),
+      channels,
+      height,
+      width,
+    );
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if (e instanceof LimitError) throw new CliError(`--init ${path}: ${e.message}`);
+    throw new CliError(`--init: ${path} is not a readable PNG (${messageOf(e)})`);
+  }
+}
