@@ -230,17 +230,59 @@ export function canvasPixels(page: Page, selector: string): Promise<number[][]> 
   );
 }
 
+/**
+ * Where the Generate screen stands: the progress text, the bar, the button
+ * ("Cancel" while the page still waits for its run), the stage caption, the
+ * title and the error line. It tells a run that never ended from one whose
+ * end was not shown.
+ */
+export function generateScreenState(page: Page): Promise<string> {
+  // No named functions inside: tsx (bench scripts) would wrap them in a helper the page lacks.
+  return page.evaluate(() => {
+    const [text, bar, button, caption, error] = [
+      'progress-text',
+      'progress',
+      'generate',
+      'result-caption',
+      'generate-error',
+    ].map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`));
+    const { value, max } = (bar ?? {}) as Partial<HTMLProgressElement>;
+    return [
+      `progress text "${text?.textContent ?? ''}"`,
+      `bar ${value ?? '?'}/${max ?? '?'}`,
+      `button "${button?.textContent ?? ''}"`,
+      `caption "${caption?.textContent ?? ''}"`,
+      `title "${document.title}"`,
+      error && !error.hidden ? `error "${error.textContent ?? ''}"` : 'no error',
+    ].join(', ');
+  });
+}
+
+/** Waits until the progress text matches `end`; a timeout fails with where the screen stopped. */
+export async function waitForRunEnd(page: Page, end: RegExp, timeout = 240_000): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (source) =>
+        new RegExp(source).test(
+          document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
+        ),
+      end.source,
+      { timeout, polling: 250 },
+    );
+  } catch (e) {
+    const state = await generateScreenState(page).catch(
+      (why: unknown) => `unreadable (${String(why)})`,
+    );
+    throw new Error(`The run did not reach ${end} within ${timeout / 1000} s: ${state}`, {
+      cause: e,
+    });
+  }
+}
+
 /** Presses Generate and waits for the run to finish; returns the progress text (and the error, if it failed). */
 export async function generate(page: Page): Promise<string> {
   await page.getByTestId('generate').click();
-  await page.waitForFunction(
-    () => {
-      const t = document.querySelector('[data-testid="progress-text"]')?.textContent ?? '';
-      return t.startsWith('Done') || t.startsWith('Failed');
-    },
-    undefined,
-    { timeout: 240_000, polling: 250 },
-  );
+  await waitForRunEnd(page, /^(Done|Failed)/);
   const progress = (await page.getByTestId('progress-text').textContent()) ?? '';
   const error = page.getByTestId('generate-error');
   return (await error.isVisible()) ? `${progress}: ${await error.textContent()}` : progress;

@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { readRecipe } from '../../src/media/png-text.ts';
-import { canvasPixels, generate, screenshot, smallRun, useApp } from './app-helpers.ts';
+import {
+  canvasPixels,
+  generate,
+  screenshot,
+  smallRun,
+  useApp,
+  waitForRunEnd,
+} from './app-helpers.ts';
 
 /** Varies the open viewer's image at `strength` and waits for the one-image run to finish. */
 async function vary(page: Page, strength: string): Promise<void> {
@@ -17,14 +24,7 @@ async function vary(page: Page, strength: string): Promise<void> {
   await viewer.getByRole('button', { name: 'Vary this image' }).click();
   // The dialog closes, so the run's progress and Cancel are in view.
   expect(await viewer.isVisible()).toBe(false);
-  await page.waitForFunction(
-    () =>
-      /^Done: 1 image /.test(
-        document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
-      ),
-    undefined,
-    { timeout: 240_000, polling: 250 },
-  );
+  await waitForRunEnd(page, /^Done: 1 image /);
 }
 
 describe('Vary this image in the result viewer', () => {
