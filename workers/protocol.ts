@@ -49,6 +49,7 @@ export interface GeneratorApi {
   loadModel(source: ModelSource, backend: BackendChoice): Promise<LoadedModel>;
   /** The import check: package, file and a trial CPU session, leaving the loaded model alone. */
   checkPackage(source: ModelSource): Promise<CheckedPackage>;
+  /** Answers (with the result or the error) only after the page has handled every progress call. */
   generate(
     request: GenerationRequest,
     onProgress: (p: GenerationProgress) => void,

@@ -17,7 +17,11 @@ function transferProgress(p: GenerationProgress): GenerationProgress {
   return p.previews ? Comlink.transfer(p, [p.previews.buffer]) : p;
 }
 
-export function serveGenerator(engines: (threads: number) => EngineLoader): void {
+/** Serves on `endpoint`: by default the worker's own scope; a test passes one end of a MessageChannel. */
+export function serveGenerator(
+  engines: (threads: number) => EngineLoader,
+  endpoint?: Comlink.Endpoint,
+): void {
   installErrorTransfer();
   const generator = new Generator({
     capabilities: () => detectCapabilities(),
@@ -41,13 +45,26 @@ export function serveGenerator(engines: (threads: number) => EngineLoader): void
       return loaded;
     },
     checkPackage: (source) => generator.checkPackage(source),
-    async generate(request, onProgress) {
-      const result = await generator.generate(request, (p) => void onProgress(transferProgress(p)));
-      const buffers = [result.images.buffer, ...(result.frames ?? []).map((f) => f.buffer)];
-      return Comlink.transfer(result, buffers);
+    async generate(request, onProgress: Comlink.Remote<(p: GenerationProgress) => void>) {
+      // Progress goes out on the callback's own MessagePort, the answer on the
+      // worker's, and two ports keep no order between them: in Chromium the
+      // last step's progress sometimes reached the page after the result and
+      // overwrote its "Done" (a "Cancelled" or "Failed" can go the same way).
+      // Calls on one port arrive in order, so once the last progress call has
+      // answered, the page has handled every one of them.
+      let handled: Promise<void> = Promise.resolve();
+      try {
+        const result = await generator.generate(request, (p) => {
+          handled = onProgress(transferProgress(p));
+        });
+        const buffers = [result.images.buffer, ...(result.frames ?? []).map((f) => f.buffer)];
+        return Comlink.transfer(result, buffers);
+      } finally {
+        await handled.catch(() => undefined);
+      }
     },
     measure: () => generator.measure(),
     cancel: () => generator.cancel(),
   };
-  Comlink.expose(api);
+  Comlink.expose(api, endpoint);
 }
