@@ -7,7 +7,8 @@
  */
 import { referenceKernels } from '../src/core/reference.ts';
 import type { StepCoefficients } from '../src/core/kernels.ts';
-import { loadKernels, type KernelExports, type WasmKernels } from '../src/runtime/kernels.ts';
+import { loadKernels } from '../src/runtime/kernels.ts';
+import type { KernelExports, WasmKernels } from '../src/runtime/wasm-kernels.ts';
 
 const N = 1_000_000;
 const MIN_RUNS = 5;

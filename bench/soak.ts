@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from '../src/cli/args.ts';
 import { run } from '../src/cli/generate.ts';
 import { loadSamplingKernels } from '../src/runtime/sampling.ts';
-import type { KernelExports } from '../src/runtime/kernels.ts';
+import type { KernelExports } from '../src/runtime/wasm-kernels.ts';
 import { launchApp, openInstalled, serveApp, smallRun } from '../test/browser/app-helpers.ts';
 
 const GENERATIONS = 100;
