@@ -18,7 +18,7 @@ import {
   pngColourType,
 } from '../support/colour.ts';
 import { decodeGif, tiledRGB } from '../support/gif-decode.ts';
-import { canvasPixels, generate, pickEmojiRun, useApp } from './app-helpers.ts';
+import { canvasPixels, generate, pickEmojiRun, useApp, waitForRunEnd } from './app-helpers.ts';
 import { shippedManifest } from '../support/shipped.ts';
 
 const manifest = shippedManifest('emoji-32');
@@ -73,13 +73,6 @@ function readPng(bytes: Uint8Array, scale: number) {
   });
   return { colourType: pngColourType(bytes), small, recipe: readRecipe(bytes) };
 }
-
-const done = (page: Page, text: string) =>
-  page.waitForFunction(
-    (t) => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith(t),
-    text,
-    { timeout: 240_000 },
-  );
 
 describe('emoji-32 in colour through the app', () => {
   const app = useApp({ webgpu: false });
@@ -151,7 +144,7 @@ describe('emoji-32 in colour through the app', () => {
     await page.locator('.cell').nth(1).click();
     await dialog.getByLabel('Strength', { exact: true }).fill('0.15');
     await dialog.getByRole('button', { name: 'Vary this image' }).click();
-    await done(page, 'Done: 1 image ');
+    await waitForRunEnd(page, /^Done: 1 image /);
     const [fromImage] = await canvasPixels(page, '.cell canvas');
     expect(isColour(fromImage!)).toBe(true);
     const apart = meanAbsDiff(first[0]!, first[1]!);
@@ -159,7 +152,7 @@ describe('emoji-32 in colour through the app', () => {
 
     // New seed (Vary): a random seed, so whatever its pictures show, they must not be grey; other pictures.
     await page.getByRole('button', { name: 'New seed' }).click();
-    await done(page, 'Done: 2');
+    await waitForRunEnd(page, /^Done: 2 /);
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).not.toBe('1234');
     const varied = await canvasPixels(page, '.cell canvas');
     varied.forEach((rgba, k) => {
@@ -172,7 +165,7 @@ describe('emoji-32 in colour through the app', () => {
     await page.getByLabel('Seed', { exact: true }).press('Enter');
     await page.getByLabel('Interpolate to seed', { exact: true }).fill('777');
     await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
-    await done(page, 'Done: 8');
+    await waitForRunEnd(page, /^Done: 8 /);
     const row = await canvasPixels(page, '.cell canvas');
     expect(row).toHaveLength(8);
     expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(

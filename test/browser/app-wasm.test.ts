@@ -14,6 +14,7 @@ import {
   screenshot,
   smallRun,
   useApp,
+  waitForRunEnd,
 } from './app-helpers.ts';
 
 describe('WASM fallback on a device without WebGPU', () => {
@@ -64,18 +65,14 @@ describe('WASM fallback on a device without WebGPU', () => {
 
     // New seed: same settings, a new seed.
     await page.getByRole('button', { name: 'New seed' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Done'), undefined, {
-      timeout: 240_000,
-    });
+    await waitForRunEnd(page, /^Done/);
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).not.toBe('1234');
 
     // Interpolate: a row of images between two seeds' initial noise.
     const seedA = await page.getByLabel('Seed', { exact: true }).inputValue();
     await page.getByLabel('Interpolate to seed', { exact: true }).fill('777');
     await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent?.startsWith('Done: 8'), undefined, {
-      timeout: 240_000,
-    });
+    await waitForRunEnd(page, /^Done: 8 /);
     expect(await page.locator('.cell').count()).toBe(8);
     expect(await page.locator('.cell').first().getAttribute('aria-label')).toContain(`seed ${seedA} → 777 at 0.00`);
     await screenshot(page, 'generate-interpolation', { top: true });
@@ -88,9 +85,7 @@ describe('WASM fallback on a device without WebGPU', () => {
     });
     expect(await page.getByTestId('generate').textContent()).toBe('Cancel');
     await page.getByTestId('generate').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="progress-text"]')?.textContent === 'Cancelled', undefined, {
-      timeout: 120_000,
-    });
+    await waitForRunEnd(page, /^Cancelled$/, 120_000);
     expect(await page.getByTestId('generate').textContent()).toBe('Generate');
     await page.getByLabel('Steps', { exact: true }).fill('4');
 
