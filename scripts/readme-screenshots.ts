@@ -1,6 +1,7 @@
 /**
- * The README's two pictures: a real generation (9 sneakers, 20 DPM-Solver++
- * steps, guidance 3, on the WASM backend) and the explorer, at phone size.
+ * The README's two pictures: a real generation with the default model, emoji-32
+ * (9 Animals & Nature in any style, 20 DPM-Solver++ steps at the model's own
+ * guidance, on the WASM backend), and the explorer, at phone size.
  * Run after `npm run build`: node --import tsx scripts/readme-screenshots.ts
  */
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ try {
   const { page } = browser;
   await openInstalled(page, server.url);
   await page.getByTestId('tab-generate').click();
-  await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Sneaker' });
+  await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Animals & Nature' });
   await page.getByLabel('Steps', { exact: true }).fill('20');
   await page.getByLabel('Images', { exact: true }).fill('9');
   const done = await generate(page);

@@ -11,6 +11,7 @@ import type { SamplerName } from '../core/types.ts';
 import { NODE_ENGINES, type NodeEngine } from '../runtime/ort-node.ts';
 
 export interface GenerateOptions {
+  /** '' for the app's default model. */
   model: string;
   /** `group=value` pairs as typed (`--class X` is `class=X`); resolved against the manifest later. */
   labels: string[];
@@ -74,7 +75,7 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
   '--model': {
     key: 'model',
     kind: 'string',
-    help: 'model id under public/models/, or a folder holding model.json (default fashion-28)',
+    help: "model id under public/models/, or a folder holding model.json (default: the app's, named in public/models/index.json)",
   },
   '--label': {
     key: 'labels',
@@ -145,7 +146,7 @@ export const FLAGS: Readonly<Record<string, Flag>> = Object.freeze({
 });
 
 export const DEFAULTS: Readonly<GenerateOptions> = Object.freeze({
-  model: 'fashion-28',
+  model: '',
   labels: [],
   n: S.count.default,
   steps: S.steps.default,

@@ -23,8 +23,24 @@ function installedModels(): string[] {
     .map((d) => d.name);
 }
 
-/** A model id under public/models/, or a folder holding model.json. */
+/** The app's default model, as public/models/index.json names it. */
+function defaultModel(): string {
+  try {
+    const index = JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')) as {
+      default?: unknown;
+    };
+    if (typeof index.default === 'string') return index.default;
+  } catch {
+    // Reported below, like a missing index.
+  }
+  throw new CliError(
+    `--model: public/models/index.json names no default model; give one of ${installedModels().join(', ') || '(none installed)'}`,
+  );
+}
+
+/** A model id under public/models/ ('' for the default), or a folder holding model.json. */
 export function modelDir(model: string): string {
+  if (model === '') model = defaultModel();
   if (existsSync(join(model, 'model.json'))) return resolve(model);
   if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
     return join(MODELS, model);

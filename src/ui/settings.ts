@@ -13,6 +13,7 @@ import type { BackendChoice } from '../../workers/protocol.ts';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface Settings {
+  /** The chosen model; '' is the built-in default that public/models/index.json names (catalog.ts findModel). */
   modelId: string;
   /** Label id per label group, by group name; a group not listed is "any". */
   labels: Record<string, string>;
@@ -50,7 +51,7 @@ export const THEMES: ThemeChoice[] = ['system', 'light', 'dark'];
 export const MAX_SEED = REQUEST_SPEC.seed.max;
 
 export const DEFAULTS: Settings = {
-  modelId: 'fashion-28',
+  modelId: '',
   labels: {},
   seed: REQUEST_SPEC.seed.default,
   firstIndex: 0,

@@ -201,9 +201,10 @@ export async function openInstalled(page: Page, url: string): Promise<void> {
   await page.waitForSelector('[data-testid="backend-status"][data-backend]', { timeout: 120_000 });
 }
 
-/** Sets the controls for a small, fast run: `steps` steps, `count` images, any class. */
+/** Sets the controls for a small, fast fashion-28 run: `steps` steps, `count` images, any class. */
 export async function smallRun(page: Page, steps: number, count: number): Promise<void> {
   await page.getByTestId('tab-generate').click();
+  await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
   await page.getByLabel('Class', { exact: true }).selectOption({ index: 0 });
   await page.getByLabel('Steps', { exact: true }).fill(String(steps));
   await page.getByLabel('Images', { exact: true }).fill(String(count));

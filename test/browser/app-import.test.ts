@@ -11,6 +11,7 @@ import { zipSync, strToU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { CSP_HEADER, CSP_META } from '../../src/sw/csp.ts';
 import { DIST, foreignRequests, generate, screenshot, smallRun, useApp } from './app-helpers.ts';
+import { DEFAULT_MODEL } from '../support/shipped.ts';
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
 const onnx = readFileSync(join(DIST, 'models/fashion-28/model.onnx'));
@@ -188,7 +189,7 @@ describe('importing a model', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove Fashion copy' }).click();
     await expect.poll(() => models.count()).toBe(builtIns);
-    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe(DEFAULT_MODEL);
 
     // The probe image above is the one foreign URL asked for (and the CSP blocked it).
     expect(foreignRequests(app.browser.requests.filter((u) => u !== PROBE), app.server.origin)).toEqual([]);

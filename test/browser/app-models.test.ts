@@ -17,6 +17,7 @@ import {
   smallRun,
   useApp,
 } from './app-helpers.ts';
+import { DEFAULT_MODEL } from '../support/shipped.ts';
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +83,7 @@ describe('switching models', () => {
       .toContain('Imported “Fashion reordered”');
 
     await page.getByTestId('tab-generate').click();
+    await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Bag' });
     expect(await guidance(page)).toBe('1.5');
     // The imported model asks for guidance 1; it must not run at the previous model's 1.5.
@@ -130,7 +132,8 @@ describe('switching models', () => {
       .poll(() => page.getByTestId('model-list').locator('li[data-id="fashion-reordered"]').count())
       .toBe(0);
     await page.getByTestId('tab-generate').click();
-    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('fashion-28');
+    // The removed model's place goes to the app's default.
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe(DEFAULT_MODEL);
     expect(await page.locator('.cell').count()).toBe(0);
     expect(await page.getByText('Your images appear here.', { exact: false }).isVisible()).toBe(
       true,

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError, DEFAULTS, parseArgs } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/generate.ts';
 import { encodePng, pngToImage } from '../../src/cli/images.ts';
+import { modelDir } from '../../src/cli/inputs.ts';
 import { recipeJson, type Recipe } from '../../src/core/recipe.ts';
 import { addTextChunks, readRecipe } from '../../src/media/png-text.ts';
 import { tileGrid } from '../../src/media/tile.ts';
@@ -37,7 +38,19 @@ describe('generate flags', () => {
       '--model fashion-28 --class sneaker --n 16 --steps 20 --sampler dpmpp-2m --guidance 3 --seed 42 --out samples.png'.split(
         ' ',
       );
-    expect(parseArgs(argv)).toEqual({ ...DEFAULTS, labels: ['class=sneaker'], n: 16, guidance: 3 });
+    expect(parseArgs(argv)).toEqual({
+      ...DEFAULTS,
+      model: 'fashion-28',
+      labels: ['class=sneaker'],
+      n: 16,
+      guidance: 3,
+    });
+  });
+
+  it("without --model runs the app's default model, the one public/models/index.json names", () => {
+    const index = JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string };
+    expect(parseArgs([]).model).toBe('');
+    expect(modelDir('')).toBe(resolve('public/models', index.default));
   });
 
   it('takes one --label per group, and --class as the one-group shorthand', () => {
@@ -89,6 +102,8 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     const log = recorder();
     const done = await run(
       parseArgs([
+        '--model',
+        'fashion-28',
         '--class',
         'sneaker',
         '--n',
@@ -191,7 +206,7 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
     [['--init', 'missing.png'], /^--init: cannot read missing\.png/],
   ])('%j fails before generating, naming what is valid', async (argv, message) => {
     const e = await rejection(
-      run(parseArgs([...argv, '--out', join(tmp, 'x.png')]), recorder()),
+      run(parseArgs(['--model', 'fashion-28', ...argv, '--out', join(tmp, 'x.png')]), recorder()),
       CliError,
     );
     expect(e.message).toMatch(message);
@@ -202,6 +217,8 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
       '--import',
       'tsx',
       'src/cli/generate.ts',
+      '--model',
+      'fashion-28',
       '--class',
       'boots',
     ]).then(
@@ -285,7 +302,7 @@ describe('generate --from-png: the recipe inside the PNG', () => {
   });
 
   it("every PNG it writes carries its first image's recipe and the run's count", async () => {
-    const argv = '--class bag --n 3 --steps 3 --sampler ddim --eta 0.5 --seed 11 --first-index 5';
+    const argv = '--model fashion-28 --class bag --n 3 --steps 3 --sampler ddim --eta 0.5 --seed 11 --first-index 5';
     await run(parseArgs([...argv.split(' '), '--out', grid]), recorder());
     expect(made()).toMatchObject({
       format: 'diffuse-recipe',
