@@ -1,6 +1,7 @@
 /**
  * End-to-end benchmark of the built app (`npm run build` first) in headless
- * Chromium through playwright-core, on the CPU (WASM) path, default model.
+ * Chromium through playwright-core, on the CPU (WASM) path, with the app's
+ * default model and its default labels.
  * Prints a Markdown table and writes bench/E2E.md.
  *
  * Each scenario runs in REPEATS fresh browsers, each with a fresh profile: a
@@ -21,7 +22,7 @@
  * - longest main-thread task: Chromium's longtask entries (≥ 50 ms) from
  *   opening to the end, "< 50" when there were none.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { GENERATION_MEASURE } from '../src/runtime/run-clock.ts';
@@ -30,9 +31,12 @@ import {
   longestTaskSince,
   openInstalled,
   serveApp,
-  smallRun,
+  runSize,
 } from '../test/browser/app-helpers.ts';
 import { median, quantile } from './stats.ts';
+
+const MODEL = (JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string })
+  .default;
 
 const STEPS = 20;
 const WARM_WAIT_MS = 2000;
@@ -106,7 +110,7 @@ async function scenario(url: string, { name, wait, before }: Setup): Promise<Sce
     const { page, context } = browser;
     await openInstalled(page, url);
     if (before) {
-      await smallRun(page, STEPS, 4);
+      await runSize(page, STEPS, 4);
       for (let i = 0; i < before; i++) await run(page, 4);
       // V8 writes tiered-up WASM code to the cache in the background after it compiles it.
       await page.waitForTimeout(WARM_WAIT_MS);
@@ -121,7 +125,7 @@ async function scenario(url: string, { name, wait, before }: Setup): Promise<Sce
       timeout: 120_000,
     });
     const since = await page.evaluate(() => performance.now() - 0);
-    await smallRun(page, STEPS, 1);
+    await runSize(page, STEPS, 1);
     if (wait) await page.waitForTimeout(wait);
     const first = await run(page, 1);
     const openToImage = Date.now() - t0;
@@ -204,7 +208,7 @@ const lines = [
 const table = lines.join('\n');
 const md = `# End to end in the built app
 
-Default model, WASM backend (headless Chromium; threads per the app's rule, src/runtime/backends.ts), ${STEPS} steps; each scenario in ${REPEATS} fresh browsers, interleaved: median [min–max]; load average ${loadBefore} before, ${load()} after (shared machine). See bench/e2e.ts for what each column measures.
+Default model (${MODEL}, default labels), WASM backend (headless Chromium; threads per the app's rule, src/runtime/backends.ts), ${STEPS} steps; each scenario in ${REPEATS} fresh browsers, interleaved: median [min–max]; load average ${loadBefore} before, ${load()} after (shared machine). See bench/e2e.ts for what each column measures.
 
 ${table}
 `;

@@ -201,13 +201,19 @@ export async function openInstalled(page: Page, url: string): Promise<void> {
   await page.waitForSelector('[data-testid="backend-status"][data-backend]', { timeout: 120_000 });
 }
 
+/** Sets `steps` steps and `count` images for the model the app has chosen, leaving its labels as they are. */
+export async function runSize(page: Page, steps: number, count: number): Promise<void> {
+  await page.getByTestId('tab-generate').click();
+  await page.getByLabel('Steps', { exact: true }).fill(String(steps));
+  await page.getByLabel('Images', { exact: true }).fill(String(count));
+}
+
 /** Sets the controls for a small, fast fashion-28 run: `steps` steps, `count` images, any class. */
 export async function smallRun(page: Page, steps: number, count: number): Promise<void> {
   await page.getByTestId('tab-generate').click();
   await page.getByLabel('Model', { exact: true }).selectOption('fashion-28');
   await page.getByLabel('Class', { exact: true }).selectOption({ index: 0 });
-  await page.getByLabel('Steps', { exact: true }).fill(String(steps));
-  await page.getByLabel('Images', { exact: true }).fill(String(count));
+  await runSize(page, steps, count);
 }
 
 /** Sets the controls for a small emoji run on `model` (emoji-32 or a copy): Animals & Nature in Noto, `steps` steps, `count` images. */
