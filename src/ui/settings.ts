@@ -64,7 +64,7 @@ export const DEFAULTS: Settings = {
   backend: 'auto',
   theme: 'system',
   interpolateTo: REQUEST_SPEC.seed.default + 1,
-  explorerSample: 'fashion-0.png',
+  explorerSample: 'emoji-0.png',
   explorerT: 250,
   explorerMarkov: false,
 };
