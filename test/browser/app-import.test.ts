@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { CSP_HEADER, CSP_META } from '../../src/sw/csp.ts';
-import { DIST, foreignRequests, generate, screenshot, smallRun, useApp } from './app-helpers.ts';
+import { DIST, foreignRequests, generate, runSize, screenshot, smallRun, useApp } from './app-helpers.ts';
 import { DEFAULT_MODEL } from '../support/shipped.ts';
 
 const manifestText = readFileSync(join(DIST, 'models/fashion-28/model.json'), 'utf8');
@@ -157,7 +157,7 @@ describe('importing a model', () => {
     await page.getByTestId('tab-generate').click();
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-copy');
     await page.waitForSelector('[data-testid="backend-status"][data-backend]');
-    await smallRun(page, 3, 1);
+    await runSize(page, 3, 1);
     expect(await generate(page)).toMatch(/^Done: 1 image/);
     const before = await firstCellSum(page);
 
@@ -170,7 +170,7 @@ describe('importing a model', () => {
     expect(await models.count()).toBe(builtIns + 1);
     await page.getByTestId('tab-generate').click();
     await page.waitForSelector('[data-testid="backend-status"][data-backend]');
-    await smallRun(page, 3, 1);
+    await runSize(page, 3, 1);
     expect(await generate(page)).toMatch(/^Done: 1 image/);
     // (The progress line may still read "Done" from the last run: wait for the new picture.)
     await expect.poll(() => firstCellSum(page), { timeout: 120_000 }).not.toBe(before);

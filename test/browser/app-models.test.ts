@@ -13,8 +13,8 @@ import {
   DIST,
   foreignRequests,
   generate,
+  runSize,
   screenshot,
-  smallRun,
   useApp,
 } from './app-helpers.ts';
 import { DEFAULT_MODEL } from '../support/shipped.ts';
@@ -101,7 +101,7 @@ describe('switching models', () => {
     await page.getByLabel('Model', { exact: true }).selectOption('fashion-reordered');
     expect(await selectedText(page, 'Class')).toBe('Trouser');
     expect(await note(page).isVisible()).toBe(false);
-    await smallRun(page, 3, 1);
+    await runSize(page, 3, 1);
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'Trouser' });
     expect(await generate(page)).toMatch(/^Done: 1 image/);
     expect(await page.getByTestId('result-caption').textContent()).toMatch(

@@ -61,19 +61,17 @@ function pngHeader(w: number, h: number): Uint8Array {
   ]);
 }
 
-async function cliError(argv: string[]): Promise<{ message: string; steps: number; ms: number }> {
+async function cliError(argv: string[]): Promise<{ message: string; steps: number }> {
   const bar = quiet();
-  const started = performance.now();
   const e = await rejection(run(parseArgs(argv), bar), CliError);
-  return { message: e.message, steps: bar.steps, ms: performance.now() - started };
+  return { message: e.message, steps: bar.steps };
 }
 
 describe('the CLI refuses, before sampling, what would not fit', () => {
   it('--n 64 --scale 32 --gif: the GIF would pass the limit', async () => {
-    const r = await cliError(['--n', '64', '--scale', '32', '--gif', '--out', join(tmp, 'a.png')]);
+    const r = await cliError(['--model', 'fashion-28', '--n', '64', '--scale', '32', '--gif', '--out', join(tmp, 'a.png')]);
     expect(r.message).toMatch(/^--gif .*a\.gif \(7392×7392, 49 frames\) needs about [\d.]+ GiB; the limit is 768 MiB\. Use a smaller --scale or fewer images\.$/);
     expect(r.steps).toBe(0);
-    expect(r.ms).toBeLessThan(2000);
   });
 
   it('a model at the validator limits (4096×4096×3) with --n 16 is refused at load', async () => {
