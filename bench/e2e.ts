@@ -22,7 +22,7 @@
  * - longest main-thread task: Chromium's longtask entries (≥ 50 ms) from
  *   opening to the end, "< 50" when there were none.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { GENERATION_MEASURE } from '../src/runtime/run-clock.ts';
@@ -33,10 +33,8 @@ import {
   serveApp,
   runSize,
 } from '../test/browser/app-helpers.ts';
+import { DEFAULT_MODEL } from '../test/support/shipped.ts';
 import { median, quantile } from './stats.ts';
-
-const MODEL = (JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string })
-  .default;
 
 const STEPS = 20;
 const WARM_WAIT_MS = 2000;
@@ -208,7 +206,7 @@ const lines = [
 const table = lines.join('\n');
 const md = `# End to end in the built app
 
-Default model (${MODEL}, default labels), WASM backend (headless Chromium; threads per the app's rule, src/runtime/backends.ts), ${STEPS} steps; each scenario in ${REPEATS} fresh browsers, interleaved: median [min–max]; load average ${loadBefore} before, ${load()} after (shared machine). See bench/e2e.ts for what each column measures.
+Default model (${DEFAULT_MODEL}, default labels), WASM backend (headless Chromium; threads per the app's rule, src/runtime/backends.ts), ${STEPS} steps; each scenario in ${REPEATS} fresh browsers, interleaved: median [min–max]; load average ${loadBefore} before, ${load()} after (shared machine). See bench/e2e.ts for what each column measures.
 
 ${table}
 `;

@@ -43,7 +43,7 @@ async function soakCli(): Promise<Sample[]> {
   try {
     for (let gen = 0; gen <= GENERATIONS; gen++) {
       // Generation 0 is the warm-up; samples start after it.
-      await run(parseArgs(['--n', '4', '--steps', '10', '--seed', String(gen), '--out', join(dir, 'x.png')]), quiet);
+      await run(parseArgs(['--model', 'fashion-28', '--n', '4', '--steps', '10', '--seed', String(gen), '--out', join(dir, 'x.png')]), quiet);
       if (gen % EVERY === 0) {
         gc();
         const kernels = (await loadSamplingKernels()) as unknown as { exports?: KernelExports };
