@@ -55,12 +55,13 @@ export function serveGenerator(
       let handled: Promise<void> = Promise.resolve();
       try {
         const result = await generator.generate(request, (p) => {
-          handled = onProgress(transferProgress(p));
+          // A page that failed to handle one progress call is no reason to fail the run.
+          handled = onProgress(transferProgress(p)).catch(() => undefined);
         });
         const buffers = [result.images.buffer, ...(result.frames ?? []).map((f) => f.buffer)];
         return Comlink.transfer(result, buffers);
       } finally {
-        await handled.catch(() => undefined);
+        await handled;
       }
     },
     measure: () => generator.measure(),

@@ -40,7 +40,13 @@ function defaultModel(): string {
 
 /** A model id under public/models/ ('' for the default), or a folder holding model.json. */
 export function modelDir(model: string): string {
-  if (model === '') model = defaultModel();
+  if (model === '') {
+    const id = defaultModel();
+    if (existsSync(join(MODELS, id, 'model.json'))) return join(MODELS, id);
+    throw new CliError(
+      `public/models/index.json names "${id}" as the default model, but it is not installed; give --model one of ${installedModels().join(', ') || '(none installed)'}`,
+    );
+  }
   if (existsSync(join(model, 'model.json'))) return resolve(model);
   if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
     return join(MODELS, model);

@@ -13,7 +13,7 @@ import type { BackendChoice } from '../../workers/protocol.ts';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface Settings {
-  /** The chosen model; '' is the built-in default that public/models/index.json names (catalog.ts findModel). */
+  /** The chosen model; '' (the start) is the built-in default that public/models/index.json names, stored by id once the catalog loads. */
   modelId: string;
   /** Label id per label group, by group name; a group not listed is "any". */
   labels: Record<string, string>;
@@ -94,7 +94,7 @@ export function sanitize(raw: unknown): Settings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const d = DEFAULTS;
   return {
-    modelId: typeof r.modelId === 'string' && r.modelId.length > 0 ? r.modelId : d.modelId,
+    modelId: typeof r.modelId === 'string' ? r.modelId : d.modelId,
     labels: labelMap(r.labels) ?? d.labels,
     seed: fieldOrDefault('seed', r.seed),
     firstIndex: int(r.firstIndex, 0, MAX_SEED) ?? d.firstIndex,

@@ -14,6 +14,7 @@ import { addTextChunks, readRecipe } from '../../src/media/png-text.ts';
 import { tileGrid } from '../../src/media/tile.ts';
 import type { ProgressBar } from '../../src/cli/progress.ts';
 import { rejection, thrown } from '../support/rejection.ts';
+import { DEFAULT_MODEL } from '../support/shipped.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-generate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,9 +49,8 @@ describe('generate flags', () => {
   });
 
   it("without --model runs the app's default model, the one public/models/index.json names", () => {
-    const index = JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string };
     expect(parseArgs([]).model).toBe('');
-    expect(modelDir('')).toBe(resolve('public/models', index.default));
+    expect(modelDir('')).toBe(resolve('public/models', DEFAULT_MODEL));
   });
 
   it('takes one --label per group, and --class as the one-group shorthand', () => {
