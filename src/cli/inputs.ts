@@ -16,11 +16,14 @@ import { pngToImage } from './images.ts';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
-function installedModels(): string[] {
-  if (!existsSync(MODELS)) return [];
-  return readdirSync(MODELS, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
-    .map((d) => d.name);
+/** The ids under public/models/, for an error message. */
+function installedModels(): string {
+  const ids = existsSync(MODELS)
+    ? readdirSync(MODELS, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
+        .map((d) => d.name)
+    : [];
+  return ids.join(', ') || '(none installed)';
 }
 
 /** The app's default model, as public/models/index.json names it. */
@@ -34,7 +37,7 @@ function defaultModel(): string {
     // Reported below, like a missing index.
   }
   throw new CliError(
-    `--model: public/models/index.json names no default model; give one of ${installedModels().join(', ') || '(none installed)'}`,
+    `--model: public/models/index.json names no default model; give one of ${installedModels()}`,
   );
 }
 
@@ -44,14 +47,14 @@ export function modelDir(model: string): string {
     const id = defaultModel();
     if (existsSync(join(MODELS, id, 'model.json'))) return join(MODELS, id);
     throw new CliError(
-      `public/models/index.json names "${id}" as the default model, but it is not installed; give --model one of ${installedModels().join(', ') || '(none installed)'}`,
+      `public/models/index.json names "${id}" as the default model, but it is not installed; give --model one of ${installedModels()}`,
     );
   }
   if (existsSync(join(model, 'model.json'))) return resolve(model);
   if (/^[\w.-]+$/.test(model) && existsSync(join(MODELS, model, 'model.json')))
     return join(MODELS, model);
   throw new CliError(
-    `--model: no model "${model}"; valid models: ${installedModels().join(', ') || '(none installed)'}, or a folder holding model.json`,
+    `--model: no model "${model}"; valid models: ${installedModels()}, or a folder holding model.json`,
   );
 }
 
