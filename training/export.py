@@ -78,6 +78,18 @@ def emoji_conditioning(cfg, index, default_guidance):
             "defaultGuidance": default_guidance}
 
 
+def training_steps(steps, args):
+    """How the manifest states training: a run warm-started (train.py --init) from another checkpoint counts
+    that checkpoint's steps too, and says so."""
+    if not args.get("init"):
+        return f"{steps} training steps"
+    if not os.path.exists(args["init"]):
+        raise SystemExit(f"export: this checkpoint was warm-started from {args['init']}, which is not here; "
+                         "its step count goes into model.json, so put it back at that path")
+    before = torch.load(args["init"], map_location="cpu")["step"]
+    return f"{before + steps} training steps: {before} in the original up-path shape, then {steps} in this one"
+
+
 def manifest(model_id, name, args, onnx_path, params, train_steps_done, default_guidance=3.0, cfg=None,
              index=None):
     """The app's model.json. An emoji model (cfg with label_groups) needs the dataset's index
@@ -98,7 +110,7 @@ def manifest(model_id, name, args, onnx_path, params, train_steps_done, default_
         "name": name,
         "license": license_,
         "description": f"{kind} ({params / 1e6:.2f} M parameters, "
-                       f"{train_steps_done} training steps) predicting the noise ε.",
+                       f"{training_steps(train_steps_done, args)}) predicting the noise ε.",
         "image": {"channels": channels, "height": height, "width": width, "range": [-1, 1]},
         "schedule": {"kind": args.get("schedule", "linear"), "betaStart": args.get("beta_start", 1e-4),
                      "betaEnd": args.get("beta_end", 0.02), "trainSteps": args.get("T", 1000)},

@@ -5,6 +5,7 @@ Single process:   python3 training/train.py --out runs/fashion
 Emoji:            python3 training/train.py --dataset emoji --out runs/emoji
 Data parallel:    torchrun --nproc_per_node=N training/train.py --out runs/fashion [--device cuda]
 Smoke run:        python3 training/train.py --smoke --out /tmp/smoke
+New shape, warm:  python3 training/train.py --dataset emoji --up-merge 1x1 --init runs/emoji/checkpoint.pt --out R
 Resumes from OUT/checkpoint.pt when it exists."""
 import argparse
 import copy
@@ -14,7 +15,6 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
@@ -22,8 +22,10 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import emoji_data  # noqa: E402
+from batches import augment, drop_labels  # noqa: E402
 from diffusion import Schedule  # noqa: E402
 from model import UNet, UP_CONVS, UP_MERGES, UP_SAMPLES  # noqa: E402
+from warm_start import warm_start  # noqa: E402
 
 # Up-path options (model.UNet) and their defaults, the shipped models' shape; a checkpoint's config
 # names only those that differ, so the shipped configs stay as they were.
@@ -69,6 +71,8 @@ def parse_args(argv=None):
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch threads per process; 0 = all cores / processes")
+    p.add_argument("--init", default=None,
+                   help="start from this checkpoint's EMA weights where names and shapes match (warm_start.py)")
     p.add_argument("--smoke", action="store_true", help="a few steps on a few hundred images")
     a = p.parse_args(argv)
     if a.data is None:
@@ -104,32 +108,6 @@ def load_data(a):
         x, y = emoji_data.load("train", a.data, limit=limit)
         return emoji_data.to_model(x), y
     return data.load("train", a.data, limit=limit)
-
-
-def augment(x0, kind, gen):
-    if kind == "flip":
-        if torch.rand(1, generator=gen).item() < 0.5:
-            x0 = torch.flip(x0, dims=[3])  # horizontal flip keeps every Fashion-MNIST class
-    elif kind == "shift":
-        # Each image moves by up to 1 px each way; the uncovered edge is white, the emoji's background.
-        b, _, h, w = x0.shape
-        padded = F.pad(x0, (1, 1, 1, 1), value=1.0)
-        dx = torch.randint(0, 3, (b,), generator=gen).tolist()
-        dy = torch.randint(0, 3, (b,), generator=gen).tolist()
-        x0 = torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(b)])
-    return x0
-
-
-def drop_labels(y, null, a, gen):
-    """Replaces labels by their null index for classifier-free guidance. One class: with
-    p_uncond. Groups: all together with p_uncond (the unconditional branch), and besides
-    each group on its own with p_drop_group, so guidance can also leave out one group."""
-    if y.dim() == 1:
-        drop = torch.rand(y.shape[0], generator=gen) < a.p_uncond
-        return torch.where(drop, torch.full_like(y, null), y)
-    drop = (torch.rand(y.shape[0], 1, generator=gen) < a.p_uncond) | \
-        (torch.rand(y.shape, generator=gen) < a.p_drop_group)
-    return torch.where(drop, null.expand_as(y), y)
 
 
 def lr_at(step, a):
@@ -180,6 +158,11 @@ def main(argv=None):
         step = ck["step"]
         if rank == 0:
             print(f"resumed at step {step}", flush=True)
+    elif a.init:
+        fresh = warm_start(model, torch.load(a.init, map_location=device)["ema"])
+        ema.load_state_dict(model.state_dict())
+        if rank == 0:
+            print(f"initialised from {a.init}; fresh: {', '.join(fresh) or 'none'}", flush=True)
     net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
     n_params = sum(p_.numel() for p_ in model.parameters())
     if rank == 0:

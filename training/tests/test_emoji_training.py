@@ -8,7 +8,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from model import UNet  # noqa: E402
-from train import augment, drop_labels  # noqa: E402
+from batches import augment, drop_labels  # noqa: E402
 
 NULL = torch.tensor([8, 3])
 
