@@ -207,7 +207,7 @@ def write_table(results, settings, path):
                          f"{r['frechet']:.2f} ({r['frechet'] / floor:.2f}×) | {100 * r['memorized_share']:.1f} % | "
                          f"{r['seconds']:.0f} |")
     j = results["judge_held_out"]
-    lines += ["", f"Model: {results['train_steps']}. Judge held-out accuracy: category "
+    lines += ["", f"Model: {str(results['train_steps']).rstrip('.')}. Judge held-out accuracy: category "
               f"{100 * j['category']:.1f} %, style {100 * j['style']:.1f} %. Fréchet floor (real training "
               f"images, {results['floor']['n']}, held-out mix): {floor:.2f}. Memorization threshold "
               f"(5th percentile of held-out-to-train pixel distances): {results['memorization_threshold']:.3f}.",
