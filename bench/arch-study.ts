@@ -1,8 +1,9 @@
 /**
  * `npm run bench:arch` (= node --import tsx bench/arch-study.ts [--repeats N] [--block-ms MS]
- * [--models DIR] [--out FILE]):
+ * [--models DIR] [--baseline NAME] [--out FILE]):
  * steady milliseconds per U-Net call at batch 2 for every model that
- * bench/arch_study.py exported under runs/arch-study/models/, on
+ * bench/arch_study.py exported under runs/arch-study/models/ (or every model
+ * folder under DIR, ratios to NAME), on
  * onnxruntime-node and onnxruntime-web WASM in Node, one thread each
  * (bench/engines.ts). Writes runs/arch-study/timing.json; bench/ARCH-STUDY.md
  * reads it through `arch_study.py table`.
@@ -20,10 +21,10 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { ModelSpec } from './engine-ops.ts';
 import { nodeEngine, type Engine, type EngineKind } from './engines.ts';
+import { readModelSpec } from './model-spec.ts';
 import { median, spread, type Spread } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BASELINE = 'base16';
 const BATCH = 2;
 const WARM_MS = 2500;
 const WARM_CALLS = 50;
@@ -42,16 +43,13 @@ function positive(name: string, fallback: number): number {
 const repeats = positive('--repeats', 9);
 const blockMs = positive('--block-ms', 300);
 const MODELS = resolve(option('--models') ?? join(ROOT, 'runs/arch-study/models'));
+const BASELINE = option('--baseline') ?? 'base16';
 const OUT_FILE = resolve(option('--out') ?? join(ROOT, 'runs/arch-study/timing.json'));
 
 /** nodeEngine loads public/models/<id>/model.onnx; an id relative to that folder reaches runs/. */
 function spec(name: string): ModelSpec {
   const dir = join(MODELS, name);
-  const m = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
-    image: { channels: number; height: number };
-  };
-  const id = relative(join(ROOT, 'public/models'), dir);
-  return { id, channels: m.image.channels, size: m.image.height, groups: 0 };
+  return readModelSpec(dir, relative(join(ROOT, 'public/models'), dir));
 }
 
 interface Instance {
@@ -68,7 +66,9 @@ const names = existsSync(MODELS)
       .sort((a, b) => Number(b === BASELINE) - Number(a === BASELINE) || a.localeCompare(b))
   : [];
 if (names[0] !== BASELINE)
-  throw new Error(`no ${BASELINE} under ${MODELS}: run bench/arch_study.py export first`);
+  throw new Error(
+    `no ${BASELINE} under ${MODELS}: run bench/arch_study.py export first, or name another --baseline`,
+  );
 
 const load = () =>
   loadavg()

@@ -23,6 +23,7 @@ import {
   type EngineKind,
 } from './engines.ts';
 import { measureSimdPeak } from './simd-peak.ts';
+import { readModelSpec } from './model-spec.ts';
 
 const quick = process.argv.includes('--quick');
 /** --quick writes its results under test-results/ (ignored), so bench/RESULTS.md always holds a full run. */
@@ -35,14 +36,7 @@ function models(): ModelSpec[] {
   const index = JSON.parse(readFileSync('public/models/index.json', 'utf8')) as {
     models: string[];
   };
-  return index.models.map((id) => {
-    const m = JSON.parse(readFileSync(`public/models/${id}/model.json`, 'utf8')) as {
-      image: { channels: number; height: number };
-      conditioning?: { kind: string; groups?: unknown[] };
-    };
-    const groups = m.conditioning?.kind === 'groups' ? (m.conditioning.groups?.length ?? 0) : 0;
-    return { id, channels: m.image.channels, size: m.image.height, groups };
-  });
+  return index.models.map((id) => readModelSpec(`public/models/${id}`, id));
 }
 
 function convFlops(id: string): number {
