@@ -87,7 +87,7 @@ def training_steps(steps, args):
         raise SystemExit(f"export: this checkpoint was warm-started from {args['init']}, which is not here; "
                          "its step count goes into model.json, so put it back at that path")
     before = torch.load(args["init"], map_location="cpu")["step"]
-    return f"{before + steps} training steps: {before} in the original up-path shape, then {steps} in this one"
+    return f"{before + steps} training steps: {steps} after a warm start from a {before}-step model"
 
 
 def manifest(model_id, name, args, onnx_path, params, train_steps_done, default_guidance=3.0, cfg=None,

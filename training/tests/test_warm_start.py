@@ -1,11 +1,13 @@
 """train.py --init: a model in a new up-path shape starts from another's weights where they carry over."""
 import os
 import sys
+import tempfile
 import unittest
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from export import training_steps  # noqa: E402
 from model import UNet  # noqa: E402
 from warm_start import warm_start  # noqa: E402
 
@@ -36,6 +38,18 @@ class WarmStartTest(unittest.TestCase):
             self.assertTrue(torch.equal(new[name], before[name]), name)
         for name in set(new) - set(fresh) - {k for k in new if ".merge." in k}:
             self.assertTrue(torch.equal(new[name], old[name]), name)
+
+
+class ManifestStepsTest(unittest.TestCase):
+    def test_a_warm_started_run_counts_both_runs_steps(self):
+        self.assertEqual(training_steps(300, {}), "300 training steps")
+        with tempfile.TemporaryDirectory() as tmp:
+            before = os.path.join(tmp, "checkpoint.pt")
+            torch.save({"step": 1200}, before)
+            self.assertEqual(training_steps(300, {"init": before}),
+                             "1500 training steps: 300 after a warm start from a 1200-step model")
+        with self.assertRaisesRegex(SystemExit, "put it back at that path"):
+            training_steps(300, {"init": before})
 
 
 if __name__ == "__main__":
