@@ -41,9 +41,12 @@ export interface GeneratorPlatform {
 /**
  * How long a fresh CPU session is warmed up. V8 runs onnxruntime-web's WASM as
  * baseline code for its first tens of calls, about 2× slower than after it
- * tiers up (bench/RESULTS.md, cold vs steady); about 1.5 s of calls gets past that.
+ * tiers up (bench/RESULTS.md, cold vs steady), and compiles the optimised code
+ * in the background meanwhile. In the built app (bench/E2E.md) 1.5 s was
+ * enough for fashion-28 but left emoji-32's first generation 1.17× slower per
+ * step; after 4 s it ran at the later ones' speed.
  */
-export const WARM_UP_MS = 1500;
+export const WARM_UP_MS = 4000;
 
 export class Generator {
   private readonly platform: GeneratorPlatform;

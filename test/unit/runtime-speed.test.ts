@@ -2,6 +2,7 @@
  * The speed behind Generate's estimate on a software renderer: measure()
  * times the loaded model without a run, a generation replaces that with its
  * own figure, and the report says when WebGPU runs on a software adapter.
+ * The CPU warm-up after a load gives way to a generation or a load.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,50 @@ describe('Generator speed', () => {
       const again = await g.measure();
       expect(again?.basis).toBe('trial');
       expect(again).not.toBe(first);
+    } finally {
+      await g.release();
+    }
+  });
+});
+
+describe('Warm-up after a load', () => {
+  const gpu = () =>
+    new Generator({
+      capabilities: async () => withGpu,
+      engines: () => standInGpu,
+      kernels: loadSamplingKernels,
+    });
+
+  it('runs batch-1 calls on the CPU path for the time given', async () => {
+    expect(await cpu.warmUp(150)).toBeGreaterThan(0);
+  });
+
+  it('a generation stops it after the call in flight instead of waiting for its end', async () => {
+    let ended = false;
+    // Far longer than the test's time limit: only the stop lets this test end.
+    const warming = cpu.warmUp(600_000).then((calls) => {
+      ended = true;
+      return calls;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const result = await cpu.generate({ ...request, count: 1 }, () => undefined);
+    expect(ended).toBe(true);
+    expect(await warming).toBeGreaterThan(0);
+    expect(result.images).toHaveLength(28 * 28 * 4);
+  });
+
+  it('loading a model stops it too', async () => {
+    const warming = cpu.warmUp(600_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await cpu.loadModel(source, 'wasm');
+    expect(await warming).toBeGreaterThan(0);
+  });
+
+  it('is skipped on WebGPU', async () => {
+    const g = gpu();
+    try {
+      await g.loadModel(source, 'webgpu');
+      expect(await g.warmUp(150)).toBe(0);
     } finally {
       await g.release();
     }
