@@ -33,6 +33,7 @@ import {
   openInstalled,
   serveApp,
   runSize,
+  waitForRunEnd,
 } from '../test/browser/app-helpers.ts';
 import { DEFAULT_MODEL } from '../test/support/shipped.ts';
 import { median, quantile } from './stats.ts';
@@ -74,14 +75,7 @@ async function run(page: Page, count: number): Promise<Generation> {
   await page.getByLabel('Images', { exact: true }).fill(String(count));
   await page.getByTestId('progress-text').evaluate((e) => (e.textContent = ''));
   await page.getByTestId('generate').click();
-  await page.waitForFunction(
-    () =>
-      /^(Done|Failed|Cancelled)/.test(
-        document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
-      ),
-    undefined,
-    { timeout: 300_000, polling: 50 },
-  );
+  await waitForRunEnd(page, /^(Done|Failed|Cancelled)/, 300_000, 50);
   const text = (await page.getByTestId('progress-text').textContent()) ?? '';
   if (!text.startsWith('Done')) throw new Error(`e2e: generation did not finish: ${text}`);
   return lastGeneration(page);

@@ -21,7 +21,13 @@ import { parseArgs } from '../src/cli/args.ts';
 import { run } from '../src/cli/generate.ts';
 import { loadSamplingKernels } from '../src/runtime/sampling.ts';
 import type { KernelExports } from '../src/runtime/wasm-kernels.ts';
-import { launchApp, openInstalled, serveApp, smallRun } from '../test/browser/app-helpers.ts';
+import {
+  launchApp,
+  openInstalled,
+  serveApp,
+  smallRun,
+  waitForRunEnd,
+} from '../test/browser/app-helpers.ts';
 
 const GENERATIONS = 100;
 const EVERY = 10;
@@ -43,7 +49,21 @@ async function soakCli(): Promise<Sample[]> {
   try {
     for (let gen = 0; gen <= GENERATIONS; gen++) {
       // Generation 0 is the warm-up; samples start after it.
-      await run(parseArgs(['--model', 'fashion-28', '--n', '4', '--steps', '10', '--seed', String(gen), '--out', join(dir, 'x.png')]), quiet);
+      await run(
+        parseArgs([
+          '--model',
+          'fashion-28',
+          '--n',
+          '4',
+          '--steps',
+          '10',
+          '--seed',
+          String(gen),
+          '--out',
+          join(dir, 'x.png'),
+        ]),
+        quiet,
+      );
       if (gen % EVERY === 0) {
         gc();
         const kernels = (await loadSamplingKernels()) as unknown as { exports?: KernelExports };
@@ -97,11 +117,7 @@ async function soakBrowser(): Promise<Sample[]> {
         if (p) p.textContent = '';
       });
       await page.getByTestId('generate').click();
-      await page.waitForFunction(
-        () => /^(Done|Failed)/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''),
-        undefined,
-        { timeout: 120_000, polling: 100 },
-      );
+      await waitForRunEnd(page, /^(Done|Failed)/, 120_000, 100);
       if (gen % EVERY !== 0) continue;
       const measured = await page.evaluate(async () => {
         const perf = performance as Performance & {
@@ -116,7 +132,12 @@ async function soakBrowser(): Promise<Sample[]> {
           : undefined;
         return { heap: perf.memory?.usedJSHeapSize ?? 0, total };
       });
-      samples.push({ gen, heap: measured.heap, rss: chromiumPss(), ...(measured.total === undefined ? {} : { wasm: measured.total }) });
+      samples.push({
+        gen,
+        heap: measured.heap,
+        rss: chromiumPss(),
+        ...(measured.total === undefined ? {} : { wasm: measured.total }),
+      });
     }
   } finally {
     await browser.close();
@@ -129,7 +150,9 @@ const mib = (b: number | undefined) => (b === undefined ? '–' : (b / MiB).toFi
 const growth = (s: Sample[], key: 'heap' | 'rss' | 'wasm') => {
   const first = s[1]?.[key];
   const last = s[s.length - 1]?.[key];
-  return first === undefined || last === undefined ? '–' : `${last >= first ? '+' : ''}${((last - first) / MiB).toFixed(1)}`;
+  return first === undefined || last === undefined
+    ? '–'
+    : `${last >= first ? '+' : ''}${((last - first) / MiB).toFixed(1)}`;
 };
 
 function table(cli: Sample[], web: Sample[]): string {
@@ -140,7 +163,9 @@ function table(cli: Sample[], web: Sample[]): string {
   for (let i = 0; i < Math.max(cli.length, web.length); i++) {
     const c = cli[i];
     const w = web[i];
-    rows.push(`| ${c?.gen ?? w?.gen} | ${mib(c?.heap)} | ${mib(c?.rss)} | ${mib(c?.wasm)} | ${mib(w?.heap)} | ${mib(w?.wasm)} | ${mib(w?.rss)} |`);
+    rows.push(
+      `| ${c?.gen ?? w?.gen} | ${mib(c?.heap)} | ${mib(c?.rss)} | ${mib(c?.wasm)} | ${mib(w?.heap)} | ${mib(w?.wasm)} | ${mib(w?.rss)} |`,
+    );
   }
   rows.push(
     `| growth 10 → ${GENERATIONS} | ${growth(cli, 'heap')} | ${growth(cli, 'rss')} | ${growth(cli, 'wasm')} | ${growth(web, 'heap')} | ${growth(web, 'wasm')} | ${growth(web, 'rss')} |`,

@@ -77,11 +77,16 @@ export type AppBrowser = LaunchedBrowser & {
  */
 async function recordCspViolations(browser: LaunchedBrowser): Promise<string[]> {
   const violations: string[] = [];
-  await browser.context.exposeBinding('__cspViolation', (_source, text: string) => void violations.push(text));
+  await browser.context.exposeBinding(
+    '__cspViolation',
+    (_source, text: string) => void violations.push(text),
+  );
   await browser.context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       const report = (window as unknown as { __cspViolation(t: string): void }).__cspViolation;
-      report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+      report(
+        `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   const watchWorkers = (page: Page) =>
@@ -92,7 +97,9 @@ async function recordCspViolations(browser: LaunchedBrowser): Promise<string[]> 
       void worker
         .evaluate(() =>
           self.addEventListener('securitypolicyviolation', (e) =>
-            console.error(`CSP violation in worker: ${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
+            console.error(
+              `CSP violation in worker: ${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`,
+            ),
           ),
         )
         .catch(() => undefined);
@@ -166,7 +173,8 @@ export function useApp(opts: { webgpu: boolean }): AppSession {
     await server?.close().catch(() => undefined);
   });
   const ready = <T>(v: T | undefined): T => {
-    if (v === undefined) throw new Error('useApp: the app is not started (beforeAll failed or has not run)');
+    if (v === undefined)
+      throw new Error('useApp: the app is not started (beforeAll failed or has not run)');
     return v;
   };
   return {
@@ -217,7 +225,12 @@ export async function smallRun(page: Page, steps: number, count: number): Promis
 }
 
 /** Sets the controls for a small emoji run on `model` (emoji-32 or a copy): Animals & Nature in Noto, `steps` steps, `count` images. */
-export async function pickEmojiRun(page: Page, model = 'emoji-32', steps = 3, count = 1): Promise<void> {
+export async function pickEmojiRun(
+  page: Page,
+  model = 'emoji-32',
+  steps = 3,
+  count = 1,
+): Promise<void> {
   await page.getByTestId('tab-generate').click();
   await page.getByLabel('Model', { exact: true }).selectOption(model);
   await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Animals & Nature' });
@@ -265,8 +278,16 @@ export function generateScreenState(page: Page): Promise<string> {
   });
 }
 
-/** Waits until the progress text matches `end`; a timeout fails with where the screen stopped. */
-export async function waitForRunEnd(page: Page, end: RegExp, timeout = 240_000): Promise<void> {
+/**
+ * Waits until the progress text matches `end`; a timeout fails with where the
+ * screen stopped. Benchmarks that time the run poll more often than tests.
+ */
+export async function waitForRunEnd(
+  page: Page,
+  end: RegExp,
+  timeout = 240_000,
+  polling = 250,
+): Promise<void> {
   try {
     await page.waitForFunction(
       (source) =>
@@ -274,7 +295,7 @@ export async function waitForRunEnd(page: Page, end: RegExp, timeout = 240_000):
           document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
         ),
       end.source,
-      { timeout, polling: 250 },
+      { timeout, polling },
     );
   } catch (e) {
     const state = await generateScreenState(page).catch(
