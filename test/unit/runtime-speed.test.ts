@@ -72,12 +72,8 @@ describe('Generator speed', () => {
 });
 
 describe('Warm-up after a load', () => {
-  const gpu = () =>
-    new Generator({
-      capabilities: async () => withGpu,
-      engines: () => standInGpu,
-      kernels: loadSamplingKernels,
-    });
+  /** Long enough for the warm-up to have made calls (each a few ms) even on a loaded machine. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it('runs batch-1 calls on the CPU path for the time given', async () => {
     expect(await cpu.warmUp(150)).toBeGreaterThan(0);
@@ -90,7 +86,7 @@ describe('Warm-up after a load', () => {
       ended = true;
       return calls;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
     const result = await cpu.generate({ ...request, count: 1 }, () => undefined);
     expect(ended).toBe(true);
     expect(await warming).toBeGreaterThan(0);
@@ -99,13 +95,17 @@ describe('Warm-up after a load', () => {
 
   it('loading a model stops it too', async () => {
     const warming = cpu.warmUp(600_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
     await cpu.loadModel(source, 'wasm');
     expect(await warming).toBeGreaterThan(0);
   });
 
   it('is skipped on WebGPU', async () => {
-    const g = gpu();
+    const g = new Generator({
+      capabilities: async () => withGpu,
+      engines: () => standInGpu,
+      kernels: loadSamplingKernels,
+    });
     try {
       await g.loadModel(source, 'webgpu');
       expect(await g.warmUp(150)).toBe(0);
