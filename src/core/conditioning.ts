@@ -39,13 +39,24 @@ export type Conditioning = LabelConditioning | { kind: 'none' };
 /** One entry per group: a label index, or null for "any". */
 export type LabelChoice = readonly (number | null)[];
 
-const simplify = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A group's machine name: it is a key in recipes and a CLI flag's group, which is matched lowercased. */
+export const GROUP_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+/** The longest label id a recipe carries. */
+export const MAX_LABEL_ID = 200;
 
-/** An id from a display name: "T-shirt/top" → "t-shirt-top". */
+/** What matching compares: letters and digits of any script, lowercased. */
+export const simplify = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/** An id from a display name: "T-shirt/top" → "t-shirt-top", "Кошка" → "кошка". */
 export function slug(title: string): string {
   return title
+    .normalize('NFKC')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-|-$/g, '');
 }
 
@@ -168,7 +179,8 @@ export function choiceFromPairs(c: Conditioning, pairs: readonly string[]): (num
     const name = pair.slice(0, at).trim().toLowerCase();
     const value = pair.slice(at + 1);
     // A one-group model takes its labels under any group name ("class", "label").
-    const gi = groups.length === 1 && name === 'class' ? 0 : groups.findIndex((g) => g.name === name);
+    const gi =
+      groups.length === 1 && name === 'class' ? 0 : groups.findIndex((g) => g.name === name);
     const group = groups[gi];
     if (!group) {
       throw new Error(

@@ -2,7 +2,14 @@
  * model.json's "conditioning" section: the one-group "class" form, several
  * label groups, or none (see conditioning.ts for what the groups mean).
  */
-import { slug, type Conditioning, type LabelGroup } from './conditioning.ts';
+import {
+  GROUP_NAME,
+  MAX_LABEL_ID,
+  simplify,
+  slug,
+  type Conditioning,
+  type LabelGroup,
+} from './conditioning.ts';
 import {
   fail,
   finite,
@@ -22,25 +29,44 @@ const CONDITIONING_KINDS = ['class', 'groups', 'none'] as const;
 const MAX_LABEL = 2 ** 31 - 1;
 
 function names(v: unknown, path: string, count?: number): string[] {
+  const want = `${count === undefined ? 'a non-empty array of' : `an array of ${count}`} non-empty strings of at most ${MAX_LABEL_ID} characters`;
   if (
     !Array.isArray(v) ||
     v.length === 0 ||
-    !v.every((l) => typeof l === 'string' && l.trim() !== '') ||
+    !v.every((l) => typeof l === 'string' && l.trim() !== '' && l.length <= MAX_LABEL_ID) ||
     (count !== undefined && v.length !== count)
-  ) {
-    fail(
-      path,
-      count === undefined
-        ? 'a non-empty array of non-empty strings'
-        : `an array of ${count} non-empty strings`,
-      v,
-    );
-  }
-  const list = v as string[];
+  )
+    fail(path, want, v);
+  const list = (v as string[]).map((l) => l.trim());
   const lower = list.map((l) => l.toLowerCase());
   const dup = lower.find((l, i) => lower.indexOf(l) !== i);
   if (dup !== undefined) fail(path, 'an array of distinct names', dup);
-  return [...list];
+  return list;
+}
+
+/**
+ * The ids as recipes carry them and CLI flags find them: each with a letter
+ * or digit, at most MAX_LABEL_ID long, and distinct once case and
+ * punctuation are ignored (else a flag or a recipe would pick the wrong label).
+ */
+function labelIds(ids: string[], path: string, written: readonly string[]): string[] {
+  const keys = ids.map(simplify);
+  ids.forEach((id, i) => {
+    if (keys[i] === '' || id.length > MAX_LABEL_ID)
+      fail(
+        path,
+        `labels that each have a letter or digit, as ids of at most ${MAX_LABEL_ID} characters`,
+        written[i],
+      );
+  });
+  const dup = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (dup >= 0)
+    fail(
+      path,
+      `labels that differ in more than case and punctuation ("${written[keys.indexOf(keys[dup]!)]}" and "${written[dup]}" are the same label to a recipe or a flag)`,
+      written[dup],
+    );
+  return ids;
 }
 
 function nullLabel(parent: Json, path: string, labels: number): number {
@@ -54,7 +80,14 @@ function validateGroup(g: unknown, path: string): LabelGroup {
   if (typeof g !== 'object' || g === null || Array.isArray(g)) fail(path, 'an object', g);
   const j = g as Json;
   const name = string(j, 'name', `${path}.name`);
-  const ids = names(j.labels, `${path}.labels`).map((id) => id.trim());
+  if (!GROUP_NAME.test(name))
+    fail(
+      `${path}.name`,
+      'a name of 1 to 40 lowercase letters, digits, "_" or "-", starting with a letter',
+      name,
+    );
+  const written = names(j.labels, `${path}.labels`);
+  const ids = labelIds(written, `${path}.labels`, written);
   const titles = j.titles === undefined ? ids : names(j.titles, `${path}.titles`, ids.length);
   let def: number | null = null;
   if (j.default !== undefined && j.default !== null) {
@@ -85,7 +118,7 @@ export function validateConditioning(root: Json): Conditioning {
     const group: LabelGroup = {
       name: 'class',
       title: 'Class',
-      ids: titles.map(slug),
+      ids: labelIds(titles.map(slug), 'conditioning.labels', titles),
       titles,
       nullLabel: nullLabel(c, 'conditioning.nullLabel', titles.length),
       default: null,

@@ -3,6 +3,7 @@
  * field, or throws a ManifestError naming its dotted path, what it must be,
  * and what it was.
  */
+import { show } from './show.ts';
 
 export class ManifestError extends Error {
   /** Dotted path of the offending field, e.g. "schedule.kind". */
@@ -15,12 +16,6 @@ export class ManifestError extends Error {
 }
 
 export type Json = Record<string, unknown>;
-
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
 
 export function fail(field: string, want: string, got: unknown): never {
   throw new ManifestError(field, `"${field}" must be ${want} (got ${show(got)})`);

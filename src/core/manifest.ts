@@ -14,14 +14,16 @@ import {
   object,
   oneOf,
   optionalString,
-  show,
   string,
   type Json,
 } from './manifest-fields.ts';
+import { show } from './show.ts';
 import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types.ts';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
+/** A model's id: it names the model's folder, its recipes' "model.id", its files' names. */
+export const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
 export const TIMESTEP_TYPES = ['int64', 'int32', 'float32'] as const;
 export type TimestepType = (typeof TIMESTEP_TYPES)[number];
 
@@ -134,8 +136,12 @@ export function validateManifest(json: unknown): ModelManifest {
   }
   const root = json as Json;
   const id = string(root, 'id', 'id');
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id))
-    fail('id', 'letters, digits, ".", "_" or "-", starting with a letter or digit', id);
+  if (!MODEL_ID.test(id))
+    fail(
+      'id',
+      'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 200 in all',
+      id,
+    );
   const conditioning = validateConditioning(root);
   const manifest: ModelManifest = {
     id,

@@ -8,6 +8,10 @@ import type { Recipe } from './recipe.ts';
 import { samplerSpec } from './samplers.ts';
 import type { SampleRequest } from './types.ts';
 
+/** The recipe's label id for a group, if it picks one ("constructor" is a group name, not Object's). */
+export const labelIn = (recipe: Recipe, group: string): string | undefined =>
+  Object.hasOwn(recipe.labels, group) ? recipe.labels[group] : undefined;
+
 /**
  * The request that makes the recipe's image alone: count 1 at firstIndex =
  * index, labels resolved by id through the model's groups. Throws, naming
@@ -26,7 +30,7 @@ export function requestFromRecipe(recipe: Recipe, conditioning: Conditioning): S
       );
   }
   const labels = groups.map((g) => {
-    const id = recipe.labels[g.name];
+    const id = labelIn(recipe, g.name);
     if (id === undefined) return null;
     const l = g.ids.indexOf(id);
     if (l < 0)

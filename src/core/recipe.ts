@@ -25,9 +25,11 @@
  * REQUEST_SPEC; fields a later version 1 writer adds are ignored; another
  * version is refused.
  */
-import { labelGroups, type Conditioning } from './conditioning.ts';
+import { GROUP_NAME, labelGroups, MAX_LABEL_ID, type Conditioning } from './conditioning.ts';
+import { MODEL_ID } from './manifest.ts';
 import { checkField } from './request-spec.ts';
 import { samplerSpec } from './samplers.ts';
+import { show } from './show.ts';
 import type { SampleRequest, SamplerName } from './types.ts';
 
 export const RECIPE_FORMAT = 'diffuse-recipe';
@@ -115,20 +117,14 @@ function text(j: Json, key: string, max: number, pattern?: RegExp, want?: string
   const v = j[key];
   if (typeof v !== 'string' || v.length > max || (pattern && !pattern.test(v)))
     throw new Error(
-      `${key}: got ${JSON.stringify(v)}; expected ${want ?? `a string of at most ${max} characters`}`,
+      `${key}: got ${show(v)}; expected ${want ?? `a string of at most ${max} characters`}`,
     );
   return v;
 }
 
 function checkModel(v: unknown): Recipe['model'] {
-  if (!isObject(v)) throw new Error(`model: got ${JSON.stringify(v)}; expected { "id", "sha256" }`);
-  const id = text(
-    v,
-    'id',
-    200,
-    /^[a-z0-9][a-z0-9._-]*$/i,
-    'a model id (letters, digits, ".", "_", "-")',
-  );
+  if (!isObject(v)) throw new Error(`model: got ${show(v)}; expected { "id", "sha256" }`);
+  const id = text(v, 'id', 200, MODEL_ID, 'a model id (letters, digits, ".", "_", "-")');
   const sha256 = text(
     v,
     'sha256',
@@ -140,12 +136,13 @@ function checkModel(v: unknown): Recipe['model'] {
 }
 
 function checkLabels(v: unknown): Record<string, string> {
-  if (!isObject(v))
-    throw new Error(`labels: got ${JSON.stringify(v)}; expected { group name: label id }`);
+  if (!isObject(v)) throw new Error(`labels: got ${show(v)}; expected { group name: label id }`);
   const out: Record<string, string> = {};
   for (const [group, id] of Object.entries(v)) {
-    if (typeof id !== 'string' || id === '' || id.length > 200)
-      throw new Error(`labels.${group}: got ${JSON.stringify(id)}; expected a label id`);
+    if (!GROUP_NAME.test(group))
+      throw new Error(`labels: got the group name ${show(group)}; expected a label group's name`);
+    if (typeof id !== 'string' || id === '' || id.length > MAX_LABEL_ID)
+      throw new Error(`labels.${group}: got ${show(id)}; expected a label id`);
     out[group] = id;
   }
   return out;
@@ -154,10 +151,10 @@ function checkLabels(v: unknown): Record<string, string> {
 /** The recipe's fields in order, each checked; throws naming the first bad one. */
 function checkRecipe(j: Json): Recipe {
   if (j.format !== RECIPE_FORMAT)
-    throw new Error(`format: got ${JSON.stringify(j.format)}; expected "${RECIPE_FORMAT}"`);
+    throw new Error(`format: got ${show(j.format)}; expected "${RECIPE_FORMAT}"`);
   if (j.version !== RECIPE_VERSION)
     throw new Error(
-      `unknown version ${JSON.stringify(j.version)}; this version of Diffuse reads version ${RECIPE_VERSION}`,
+      `unknown version ${show(j.version)}; this version of Diffuse reads version ${RECIPE_VERSION}`,
     );
   const model = checkModel(j.model);
   const labels = checkLabels(j.labels);
@@ -171,12 +168,12 @@ function checkRecipe(j: Json): Recipe {
   const last = 2 ** 32 - (count ?? 1);
   const index = j.index;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > last)
-    throw new Error(`index: got ${JSON.stringify(index)}; expected an integer in 0..${last}`);
+    throw new Error(`index: got ${show(index)}; expected an integer in 0..${last}`);
   const strength = j.strength === undefined ? undefined : checkField('strength', j.strength);
   const backend = text(j, 'backend', 200);
   const createdAt = text(j, 'createdAt', 40);
   if (Number.isNaN(Date.parse(createdAt)))
-    throw new Error(`createdAt: got ${JSON.stringify(createdAt)}; expected an ISO 8601 time`);
+    throw new Error(`createdAt: got ${show(createdAt)}; expected an ISO 8601 time`);
   return {
     format: RECIPE_FORMAT,
     version: RECIPE_VERSION,
@@ -207,7 +204,7 @@ export function parseRecipe(text: string): Recipe | Error {
   } catch (e) {
     return new Error(`it is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!isObject(j)) return new Error(`it is ${JSON.stringify(j)?.slice(0, 40)}, not a JSON object`);
+  if (!isObject(j)) return new Error(`it is ${show(j)}, not a JSON object`);
   try {
     return checkRecipe(j);
   } catch (e) {

@@ -10,6 +10,7 @@
  * sees (doubled for guidance) stays within onnxruntime-web's WASM heap.
  */
 import { SAMPLER_NAMES } from './samplers.ts';
+import { show } from './show.ts';
 import type { SamplerName } from './types.ts';
 
 interface FieldBase {
@@ -145,11 +146,6 @@ export function fieldValue(spec: FieldSpec, value: unknown): number | string | u
   }
 }
 
-function shown(value: unknown): string {
-  if (typeof value === 'object' && value !== null && 'length' in value)
-    return `${(value as { length: number }).length} values`;
-  return JSON.stringify(value) ?? String(value);
-}
 
 /** Checks one field against the spec; throws a RequestError naming it and what it accepts. */
 export function checkField<K extends RequestFieldName>(
@@ -160,7 +156,7 @@ export function checkField<K extends RequestFieldName>(
   const spec: FieldSpec = REQUEST_SPEC[name];
   const v = fieldValue(spec, value);
   if (v === undefined)
-    throw new RequestError(field, `${field}: got ${shown(value)}; expected ${describeField(spec)}`);
+    throw new RequestError(field, `${field}: got ${show(value)}; expected ${describeField(spec)}`);
   return v as (typeof REQUEST_SPEC)[K]['default'];
 }
 

@@ -17,6 +17,7 @@ import * as pngText from 'png-chunk-text';
 import type { Conditioning } from '../core/conditioning.ts';
 import { parametersLine } from '../core/recipe-request.ts';
 import {
+  MAX_RECIPE_CHARS,
   PARAMETERS_KEY,
   parseRecipe,
   RECIPE_KEY,
@@ -82,11 +83,25 @@ function keywordOf(data: Uint8Array): string {
   return String.fromCharCode(...data.subarray(0, Math.min(end < 0 ? data.length : end, 80)));
 }
 
+/**
+ * The longest tEXt chunk decoded: a keyword, its NUL and a recipe. The text
+ * library builds its string a character at a time, so a PNG with tens of MB
+ * of text would stall or crash the tab before the recipe's own limit applies.
+ */
+const MAX_TEXT_CHUNK = 80 + MAX_RECIPE_CHARS;
+
 /** Each tEXt chunk's keyword and text, or the Error its text gave. */
 function textEntries(png: Uint8Array): { keyword: string; text: string | Error }[] {
   return chunksOf(png)
     .filter((c) => c.name === 'tEXt')
     .map((c) => {
+      if (c.data.length > MAX_TEXT_CHUNK)
+        return {
+          keyword: keywordOf(c.data),
+          text: new Error(
+            `its text is ${c.data.length} bytes long; a recipe has at most ${MAX_RECIPE_CHARS} characters`,
+          ),
+        };
       try {
         return pngText.decode(c.data);
       } catch (e) {

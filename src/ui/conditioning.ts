@@ -27,7 +27,7 @@ export function defaultGuidance(m: ModelManifest): number | undefined {
 /** The request's labels (one index or null per group) for the stored ids; an id the model lacks is "any". */
 export function choiceOf(m: ModelManifest, stored: StoredLabels): (number | null)[] {
   return groupsOf(m).map((g) => {
-    const id = stored[g.name];
+    const id = Object.hasOwn(stored, g.name) ? stored[g.name] : undefined;
     if (id === undefined) return g.default;
     const i = g.ids.indexOf(id);
     return i >= 0 ? i : null;

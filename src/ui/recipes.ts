@@ -4,6 +4,7 @@
  * shares and the gallery hold), and a recipe turned back into settings.
  */
 import { labelGroups } from '../core/conditioning.ts';
+import { labelIn } from '../core/recipe-request.ts';
 import { recipeFor, type Recipe } from '../core/recipe.ts';
 import { addRecipe } from '../media/png-text.ts';
 import type { Run } from './app-state.ts';
@@ -95,7 +96,7 @@ export async function galleryItems(run: Run): Promise<GalleryItem[]> {
 export function settingsOf(recipe: Recipe, model: ModelEntry): Partial<Settings> {
   const labels: Record<string, string> = {};
   for (const g of labelGroups(model.manifest.conditioning))
-    labels[g.name] = recipe.labels[g.name] ?? '';
+    labels[g.name] = labelIn(recipe, g.name) ?? '';
   const guided = Object.keys(recipe.labels).length > 0;
   return {
     modelId: model.id,

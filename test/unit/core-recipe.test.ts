@@ -225,6 +225,19 @@ describe('requestFromRecipe', () => {
     expect(requestFromRecipe({ ...r, labels: { style: 'noto' } }, EMOJI).labels).toEqual([null, 0]);
   });
 
+  it('a group named like an Object property ("constructor") left out is "any", not the property', () => {
+    const c: LabelConditioning = { ...EMOJI, groups: [group('constructor', 'C', ['a'], ['A'])] };
+    const r = recipeFor(
+      { ...run, labels: [null] },
+      0,
+      { ...EMOJI_MODEL, conditioning: c },
+      'wasm',
+      TIME,
+    );
+    expect(r.labels).toEqual({});
+    expect(requestFromRecipe(parseRecipe(recipeJson(r)) as Recipe, c).labels).toEqual([null]);
+  });
+
   it('a label or group the model does not have is an error naming the group and the valid ids', () => {
     const r = recipeFor(run, 0, FASHION, 'wasm', TIME);
     expect(() =>

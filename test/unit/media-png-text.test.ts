@@ -121,10 +121,33 @@ describe('reading a recipe: clear messages', () => {
       JSON.stringify({ ...recipe, steps: 5000 }),
       /^The PNG's recipe is damaged: steps: got 5000; expected an integer in 1\.\.1000$/,
     ],
+    [
+      'a long bad value, quoted cut short',
+      JSON.stringify({ ...recipe, backend: 'x'.repeat(60_000) }),
+      /^The PNG's recipe is damaged: backend: got "x{56}\.\.\.; expected a string of at most 200 characters$/,
+    ],
+    [
+      'a label group no model can have',
+      JSON.stringify({ ...recipe, labels: JSON.parse('{"__proto__": "x"}') as unknown }),
+      /^The PNG's recipe is damaged: labels: got the group name "__proto__"; expected a label group's name$/,
+    ],
   ])('a damaged one: %s', (_what, text, message) => {
     const e = failure(() => readRecipe(addTextChunks(png(), { 'diffuse-recipe': text })));
     expect(e.code).toBe('damaged-recipe');
     expect(e.message).toMatch(message);
+  });
+
+  it('a recipe chunk of megabytes is damaged, refused before its text is decoded', () => {
+    const [ihdr, ...rest] = extractChunks(png());
+    const data = new Uint8Array(2 ** 20).fill(0x20);
+    data.set(Uint8Array.from('diffuse-recipe\0', (c) => c.charCodeAt(0)));
+    const file = encodeChunks([ihdr!, { name: 'tEXt', data }, ...rest]);
+    const e = failure(() => readRecipe(file));
+    expect(e.code).toBe('damaged-recipe');
+    expect(e.message).toBe(
+      "The PNG's recipe is damaged: its text is 1048576 bytes long; a recipe has at most 65536 characters",
+    );
+    expect(readTextChunks(file).size).toBe(0);
   });
 
   it('a recipe chunk whose text holds a NUL is damaged, not missing', () => {

@@ -21,7 +21,8 @@ function withField(path: string, value: unknown): unknown {
   return copy;
 }
 
-const errorOf = (json: unknown): ManifestError => thrown(() => validateManifest(json), ManifestError);
+const errorOf = (json: unknown): ManifestError =>
+  thrown(() => validateManifest(json), ManifestError);
 
 describe('validateManifest', () => {
   it('accepts the shipped fashion-28 manifest and types it', () => {
@@ -60,7 +61,11 @@ describe('validateManifest', () => {
     ['schedule.betaEnd', 0.00001, /"schedule.betaEnd" must be ≥ schedule.betaStart/],
     ['schedule.trainSteps', '1000', /"schedule.trainSteps" must be an integer/],
     ['conditioning.nullLabel', 3, /"conditioning.nullLabel" must be an integer in 10..2147483647/],
-    ['conditioning.nullLabel', 2 ** 32, /"conditioning.nullLabel" must be an integer in 0..2147483647/],
+    [
+      'conditioning.nullLabel',
+      2 ** 32,
+      /"conditioning.nullLabel" must be an integer in 0..2147483647/,
+    ],
     ['conditioning.labels', [], /"conditioning.labels" must be a non-empty array/],
     ['io.label', undefined, /"io.label" must be the name of the label input/],
     ['io.sample', '', /"io.sample" must be a non-empty string/],
@@ -69,6 +74,22 @@ describe('validateManifest', () => {
     ['file.path', '../../etc/passwd', /"file.path" must be a relative path/],
     ['file', undefined, /"file" must be an object \(got nothing\)/],
     ['id', 'has space', /"id" must be letters, digits/],
+    ['id', 'a'.repeat(201), /"id" must be .*at most 200 in all/],
+    [
+      'conditioning.labels',
+      ['Cat', '🐈'],
+      /must be labels that each have a letter or digit.* \(got "🐈"\)/,
+    ],
+    [
+      'conditioning.labels',
+      ['T-shirt', 'T shirt'],
+      /must be labels that differ in more than case and punctuation \("T-shirt" and "T shirt" are the same label/,
+    ],
+    [
+      'conditioning.labels',
+      ['a', 'b'.repeat(201)],
+      /must be a non-empty array of non-empty strings of at most 200 characters/,
+    ],
   ])('names the field when %s is %j', (field, value, message) => {
     const e = errorOf(withField(field, value));
     expect(e.field).toBe(field);
@@ -94,6 +115,74 @@ describe('validateManifest', () => {
   it('reads a missing file.bytes / file.sha256 as 0 / "" (not given)', () => {
     const json = withField('file', { path: 'model.onnx' });
     expect(validateManifest(json).file).toEqual({ path: 'model.onnx', bytes: 0, sha256: '' });
+  });
+});
+
+describe('label groups and ids that recipes and flags can carry', () => {
+  const groups = (g: unknown[]): unknown =>
+    withField('conditioning', { kind: 'groups', groups: g });
+  const group = (o: Record<string, unknown>) => ({
+    name: 'style',
+    labels: ['a', 'b'],
+    nullLabel: 2,
+    ...o,
+  });
+
+  it('gives labels of any script ids, and finds them by id or title', () => {
+    const m = validateManifest(
+      withField('conditioning.labels', [
+        'Кошка',
+        'Собака',
+        'Ёж',
+        '猫',
+        'Café',
+        'Hund',
+        'Maus',
+        'Vogel',
+        'Fisch',
+        'Pferd',
+      ]),
+    );
+    const g = labelGroups(m.conditioning)[0]!;
+    expect(g.ids.slice(0, 5)).toEqual(['кошка', 'собака', 'ёж', '猫', 'café']);
+    expect(findLabel(g, 'СОБАКА')).toBe(1);
+    expect(findLabel(g, '猫')).toBe(3);
+    expect(findLabel(g, 'cafe')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { name: 'Style' },
+      /"conditioning.groups\[0\].name" must be a name of 1 to 40 lowercase letters/,
+    ],
+    [
+      { name: '__proto__' },
+      /"conditioning.groups\[0\].name" must be a name of 1 to 40 lowercase letters/,
+    ],
+    [{ name: 'x'.repeat(41) }, /"conditioning.groups\[0\].name" must be a name of 1 to 40/],
+    [
+      { labels: ['cat', 'cat '] },
+      /"conditioning.groups\[0\].labels" must be an array of distinct names \(got "cat"\)/,
+    ],
+    [
+      { labels: ['Cat', 'cat'] },
+      /"conditioning.groups\[0\].labels" must be an array of distinct names/,
+    ],
+    [
+      { labels: ['a-b', 'ab'] },
+      /"conditioning.groups\[0\].labels" must be labels that differ in more than case and punctuation/,
+    ],
+    [
+      { labels: ['a', '--'] },
+      /"conditioning.groups\[0\].labels" must be labels that each have a letter or digit/,
+    ],
+  ])('refuses a group with %j', (o, message) => {
+    expect(errorOf(groups([group(o)])).message).toMatch(message);
+  });
+
+  it('takes "constructor" as a group name like any other', () => {
+    const m = validateManifest(groups([group({ name: 'constructor' })]));
+    expect(labelGroups(m.conditioning)[0]!.name).toBe('constructor');
   });
 });
 
