@@ -21,12 +21,12 @@ export async function saveOne(run: Run, k: number): Promise<string> {
   return file.name;
 }
 
-/** PNGs are already compressed: stored, not deflated again. */
-async function zipOf(files: File[]): Promise<Blob> {
+/** Downloads the files as one zip named `name`; PNGs are already compressed, so stored, not deflated again. */
+export async function downloadZip(files: File[], name: string): Promise<void> {
   const { zipSync } = await import('fflate');
   const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
   for (const f of files) entries[f.name] = [new Uint8Array(await f.arrayBuffer()), { level: 0 }];
-  return new Blob([zipSync(entries) as BlobPart], { type: 'application/zip' });
+  download(new Blob([zipSync(entries) as BlobPart], { type: 'application/zip' }), name);
 }
 
 /** Shares every image of the run where the browser takes files, else downloads them as one zip; says which. */
@@ -46,6 +46,6 @@ export async function saveAll(run: Run): Promise<string> {
   }
   const first = files[0]?.name.replace(/-\d+\.png$/, '') ?? run.model.id;
   const name = `${first}-${n}-images.zip`;
-  download(await zipOf(files), name);
+  await downloadZip(files, name);
   return `Saved ${name}.`;
 }

@@ -115,6 +115,24 @@ export class GalleryError extends Error {
   }
 }
 
+/**
+ * An undo whose write failed (a full device, say). The deleted rows come
+ * with it, so the person can download them before they are gone.
+ */
+export class UndoError extends Error {
+  constructor(
+    readonly rows: GalleryItem[],
+    why: string,
+  ) {
+    const n = rows.length;
+    super(
+      `${n === 1 ? 'The deleted image' : `The ${n} deleted images`} could not be put back: ${why}. ` +
+        `Download ${n === 1 ? 'it' : 'them'} now; ${n === 1 ? 'it is' : 'they are'} gone when this message closes.`,
+    );
+    this.name = 'UndoError';
+  }
+}
+
 /** What a full device says: how much is kept, and what to delete. */
 export function quotaMessage(keptCount: number, keptBytes: number, unsaved: number): string {
   return (

@@ -4,8 +4,9 @@
  * their pure bookkeeping are in gallery-list.ts.
  *
  * A delete removes the rows at once and holds them in memory until the undo
- * toast expires; undo writes them back. A write that hits the quota aborts
- * its own transaction only, so nothing already kept is lost.
+ * toast expires; undo writes them back, or hands them over for download when
+ * that write fails. A write that hits the quota aborts its own transaction
+ * only, so nothing already kept is lost.
  */
 import {
   ALL,
@@ -13,6 +14,7 @@ import {
   quotaMessage,
   totalBytes,
   UndoBook,
+  UndoError,
   view,
   type GalleryFilter,
   type GalleryItem,
@@ -104,10 +106,23 @@ export class GalleryStore {
     return this.remove((await this.list()).map((i) => i.id));
   }
 
-  /** Puts back the rows of a delete whose undo has not expired; returns how many. */
+  /**
+   * Puts back the rows of a delete whose undo has not expired; returns how
+   * many. A failed write throws UndoError with the rows, so they can still be saved.
+   */
   async restore(token: number): Promise<number> {
     const rows = this.undo.take(token, Date.now());
-    await this.add(rows);
+    try {
+      await this.add(rows);
+    } catch (e) {
+      const why =
+        e instanceof GalleryError && e.code === 'quota'
+          ? "the device's storage is full"
+          : e instanceof Error
+            ? e.message
+            : String(e);
+      throw new UndoError(rows, why);
+    }
     return rows.length;
   }
 }

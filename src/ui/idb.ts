@@ -22,7 +22,13 @@ export function request<T>(r: IDBRequest<T>): Promise<T> {
 export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    // The failed request's error: tx.error is still null while it bubbles (the abort sets it).
+    tx.onerror = (ev) =>
+      reject(
+        (ev.target as IDBRequest | IDBTransaction | null)?.error ??
+          tx.error ??
+          new Error('IndexedDB transaction failed'),
+      );
     tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
   });
 }

@@ -201,7 +201,7 @@ describe('the gallery', () => {
       .toMatch(/This PNG carries no Diffuse recipe/);
   }, 120_000);
 
-  it('a full device says what to delete, and loses nothing already kept', async () => {
+  it('a full device says what to delete, loses nothing already kept, and a failed undo offers the download', async () => {
     const { page } = app.browser;
     await page.evaluate(() => {
       const put = IDBObjectStore.prototype.put;
@@ -223,12 +223,34 @@ describe('the gallery', () => {
         /storage is full, so the last 1 image was not kept.*holds 3 images .*all still there.*Delete images/,
       );
     expect(await page.getByTestId('gallery-toast').getAttribute('role')).toBe('alert');
+    expect(await stored(page)).toHaveLength(3);
+
+    // An undo that cannot write the image back offers it for download instead.
+    await page.getByTestId('tab-gallery').click();
+    await thumbs(page).first().click();
+    await page.getByTestId('gallery-detail').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => thumbs(page).count()).toBe(2);
+    const toast = page.getByTestId('gallery-toast');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect
+      .poll(() => toast.textContent())
+      .toMatch(
+        /^The deleted image could not be put back: the device's storage is full\. Download it now; it is gone when this message closes\./,
+      );
+    expect(await toast.getAttribute('role')).toBe('alert');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      toast.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^fashion-28-.*\.png$/);
+    expect(readRecipe(new Uint8Array(readFileSync(await file.path()))).model.id).toBe('fashion-28');
+
     await page.evaluate(() => {
       IDBObjectStore.prototype.put = (
         window as unknown as { __put: typeof IDBObjectStore.prototype.put }
       ).__put;
     });
-    expect(await stored(page)).toHaveLength(3);
+    expect(await stored(page)).toHaveLength(2);
   }, 120_000);
 });
 

@@ -9,6 +9,7 @@ import {
   quotaMessage,
   totalBytes,
   UndoBook,
+  UndoError,
   view,
   type GalleryItem,
 } from '../../src/ui/gallery-list.ts';
@@ -85,6 +86,16 @@ describe('undo', () => {
     expect(book.size).toBe(1);
     expect(book.take(t2, 6000)).toHaveLength(2);
     expect(book.size).toBe(0);
+  });
+});
+
+describe('an undo that cannot write', () => {
+  it('says why, keeps the rows for download, and says they go with the message', () => {
+    const e = new UndoError([items[0]!, items[1]!], "the device's storage is full");
+    expect(e.rows.map((i) => i.id)).toEqual(['a', 'b']);
+    expect(e.message).toBe(
+      "The 2 deleted images could not be put back: the device's storage is full. Download them now; they are gone when this message closes.",
+    );
   });
 });
 

@@ -10,7 +10,8 @@ import { app } from '../../app-state.ts';
 import { onCatalog } from '../../catalog.ts';
 import { card, formatBytes, h } from '../../dom.ts';
 import { errorKind, messageOf } from '../../errors.ts';
-import { ALL, view, type GalleryFilter, type GalleryItem } from '../../gallery-list.ts';
+import { downloadZip } from '../../export.ts';
+import { ALL, UndoError, view, type GalleryFilter, type GalleryItem } from '../../gallery-list.ts';
 import { gallery } from '../../gallery-store.ts';
 import { download, shareFile } from '../../images.ts';
 import { varyPlan } from '../../plans.ts';
@@ -120,12 +121,43 @@ export function createGalleryScreen(): HTMLElement {
   }
 
   async function removeRows(ids: string[], what: string): Promise<void> {
-    const token = await gallery.remove(ids);
+    let token: number;
+    try {
+      token = await gallery.remove(ids);
+    } catch (e) {
+      toast.show(`Could not delete ${what}: ${messageOf(e)}`, { alert: true, ms: 10_000 });
+      return;
+    }
     toast.show(`Deleted ${what}.`, {
       action: 'Undo',
       ms: UNDO_MS,
-      onAction: () => void gallery.restore(token),
+      onAction: () => void undo(token),
     });
+  }
+
+  async function undo(token: number): Promise<void> {
+    try {
+      await gallery.restore(token);
+    } catch (e) {
+      if (!(e instanceof UndoError)) {
+        toast.show(`Could not undo: ${messageOf(e)}`, { alert: true, ms: 10_000 });
+        return;
+      }
+      const { rows } = e;
+      toast.show(e.message, {
+        alert: true,
+        ms: 60_000,
+        action: rows.length === 1 ? 'Download' : 'Download zip',
+        onAction: () => void saveRows(rows),
+      });
+    }
+  }
+
+  /** Deleted images that could not be put back: one PNG, or a zip of them. */
+  async function saveRows(rows: GalleryItem[]): Promise<void> {
+    const files = rows.map((r) => new File([r.png], fileName(r.recipe), { type: 'image/png' }));
+    if (files.length === 1) download(files[0]!, files[0]!.name);
+    else await downloadZip(files, `gallery-${files.length}-deleted-images.zip`);
   }
 
   function remove(item: GalleryItem): void {
