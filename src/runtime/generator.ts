@@ -99,12 +99,17 @@ export class Generator {
   /**
    * The whole check of a package a person wants to import, without touching
    * the loaded model: manifest, file size and hash, and a trial session on
-   * the CPU that checks the model's inputs and outputs against the manifest.
+   * the CPU that checks the model's inputs and outputs against the manifest
+   * and runs it once with its null and last labels (Denoiser.trial).
    */
   async checkPackage(source: PackageSource): Promise<CheckedPackage> {
     const pkg = await readModelPackage(source, this.platform.fetch);
     const trial = await this.open(pkg, 'wasm', () => 1);
-    await trial.release();
+    try {
+      await trial.trial();
+    } finally {
+      await trial.release();
+    }
     return {
       manifest: pkg.manifest,
       sha256: await sha256Hex(pkg.onnx),

@@ -3,7 +3,7 @@
  * holding both. Sizes are checked before anything is read (core/limits.ts); a
  * .zip is read in a worker that checks each entry's declared size before
  * inflating it (runtime/model-zip.ts). The checks are then the generator
- * worker's own (manifest, file size and hash, a trial session); each names
+ * worker's own (manifest, file size and hash, a trial session and call); each names
  * what is wrong and what to do, and nothing is stored unless every check
  * passes. An import under an id already on the device asks first: replace
  * it, keep both (the new one under a free id such as "<id>-2"), or cancel.

@@ -120,7 +120,7 @@ fuzzTarget(
     run,
     check,
     clearError: (e) =>
-      e instanceof RuntimeError && ['file-empty', 'onnx-invalid', 'io-mismatch', 'run-failed', 'no-backend'].includes(e.code),
+      e instanceof RuntimeError && ['file-empty', 'onnx-invalid', 'io-mismatch', 'run-failed', 'no-backend', 'model-output'].includes(e.code),
     show: (input) => `${input.how}: ${input.bytes.length} bytes, base64 ${b64(input.bytes).slice(0, 64)}… (FUZZ_SEED and the case index rebuild it exactly)`,
   },
   120_000,

@@ -193,6 +193,27 @@ describe('Generator on WASM (Node)', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('an import check runs the model once: labels past its label input are refused, with what to fix', async () => {
+    const manifest = JSON.parse(source.manifestText) as { conditioning: Record<string, unknown> };
+    const withNull = (nullLabel: number): PackageSource => ({
+      ...source,
+      manifestText: JSON.stringify({
+        ...manifest,
+        conditioning: { ...manifest.conditioning, nullLabel },
+      }),
+    });
+    await expect(cpu.checkPackage(withNull(10))).resolves.toMatchObject({
+      manifest: { id: 'fashion-28' },
+    });
+    const e = await rejection(cpu.checkPackage(withNull(11)), RuntimeError);
+    expect(e.code).toBe('io-mismatch');
+    expect(e.message).toMatch(
+      /^The model does not run with what model\.json says \(.+\)\. Check each label group's labels and nullLabel/,
+    );
+    // The loaded model is untouched.
+    expect((await run(cpu, base)).result.images).toEqual(first);
+  });
+
   it('generating before loading a model says to load one', async () => {
     const e = await rejection(run(generator(), base), RuntimeError);
     expect(e.code).toBe('no-model');
