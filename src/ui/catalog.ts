@@ -61,9 +61,21 @@ async function builtIn(): Promise<{ entries: ModelEntry[]; defaultId: string }> 
   return { entries, defaultId: index.default };
 }
 
-async function imported(): Promise<ModelEntry[]> {
+/**
+ * An imported model this version cannot use: its model.json fails today's
+ * checks (an import made under looser ones). Listed with the reason, so it
+ * can be removed and its space freed, instead of vanishing.
+ */
+export interface UnusableModel {
+  id: string;
+  bytes: number;
+  reason: string;
+}
+
+async function imported(): Promise<{ entries: ModelEntry[]; unusable: UnusableModel[] }> {
   const store = await modelStore();
   const out: ModelEntry[] = [];
+  const unusable: UnusableModel[] = [];
   for (const m of await store.list()) {
     try {
       const manifest = validateManifest(JSON.parse(m.manifestText));
@@ -75,28 +87,51 @@ async function imported(): Promise<ModelEntry[]> {
         version: `${m.sha256 ?? 'unhashed'}@${m.importedAt}`,
         bytes: m.bytes,
         manifest,
-        source: async () => ({ kind: 'files', manifestText: m.manifestText, onnx: await store.readOnnx(m.id) }),
+        source: async () => ({
+          kind: 'files',
+          manifestText: m.manifestText,
+          onnx: await store.readOnnx(m.id),
+        }),
       });
     } catch (e) {
-      console.warn(`imported model ${m.id} skipped:`, e);
+      unusable.push({
+        id: m.id,
+        bytes: m.bytes,
+        reason: e instanceof Error ? e.message : String(e),
+      });
     }
   }
-  return out;
+  return { entries: out, unusable };
 }
 
 export interface Catalog {
   models: ModelEntry[];
   defaultId: string;
+  unusable: UnusableModel[];
+  /** Why the imported models could not be read at all (storage unavailable), if so. */
+  storeError?: string;
 }
 
 type Listener = (c: Catalog) => void;
-let current: Catalog = { models: [], defaultId: '' };
+let current: Catalog = { models: [], defaultId: '', unusable: [] };
 const listeners = new Set<Listener>();
 
 /** Re-reads both lists and tells every subscriber. */
 export async function refreshCatalog(): Promise<Catalog> {
-  const [b, i] = await Promise.all([builtIn(), imported().catch(() => [])]);
-  current = { models: [...b.entries, ...i], defaultId: b.defaultId };
+  const [b, i] = await Promise.all([
+    builtIn(),
+    imported().catch((e: unknown) => ({
+      entries: [],
+      unusable: [],
+      storeError: e instanceof Error ? e.message : String(e),
+    })),
+  ]);
+  current = {
+    models: [...b.entries, ...i.entries],
+    defaultId: b.defaultId,
+    unusable: i.unusable,
+    ...('storeError' in i ? { storeError: i.storeError } : {}),
+  };
   for (const l of listeners) l(current);
   return current;
 }
@@ -109,6 +144,11 @@ export function onCatalog(l: Listener): void {
   listeners.add(l);
 }
 
+/** The model with this id, else the default, else the first there is (a default that failed to load). */
 export function findModel(id: string): ModelEntry | undefined {
-  return current.models.find((m) => m.id === id) ?? current.models.find((m) => m.id === current.defaultId);
+  return (
+    current.models.find((m) => m.id === id) ??
+    current.models.find((m) => m.id === current.defaultId) ??
+    current.models[0]
+  );
 }

@@ -194,4 +194,43 @@ describe('importing a model', () => {
     // The probe image above is the one foreign URL asked for (and the CSP blocked it).
     expect(foreignRequests(app.browser.requests.filter((u) => u !== PROBE), app.server.origin)).toEqual([]);
   }, 600_000);
+
+  it('lists a stored import that this version no longer accepts, says why, and removes it', async () => {
+    const page = await app.open();
+    // An import kept by an earlier version whose checks were looser: two labels that are one to a flag.
+    const base = JSON.parse(manifestText) as { conditioning: { labels: string[] } };
+    const labels = ['T-shirt', 'T shirt', ...base.conditioning.labels.slice(2)];
+    const legacy = JSON.stringify({ ...base, id: 'legacy', name: 'Legacy', conditioning: { ...base.conditioning, labels } });
+    await page.evaluate(async (manifest) => {
+      const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', { create: true });
+      const folder = await models.getDirectoryHandle('legacy', { create: true });
+      for (const [name, text] of [
+        ['model.onnx', 'x'.repeat(1000)],
+        ['meta.json', JSON.stringify({ id: 'legacy', manifestText: manifest, bytes: 1000, importedAt: 1 })],
+      ] as const) {
+        const w = await (await folder.getFileHandle(name, { create: true })).createWritable();
+        await w.write(text);
+        await w.close();
+      }
+    }, legacy);
+    await page.reload();
+    await page.waitForSelector('[data-testid="backend-status"][data-backend]');
+    await page.getByTestId('tab-models').click();
+    const row = page.getByTestId('model-list').locator('li[data-id="legacy"]');
+    expect(await row.textContent()).toMatch(
+      /^legacyImported · 1000 B · cannot be used by this version of the app: model\.json: "conditioning\.labels" must be labels that differ in more than case and punctuation .*\(got "T shirt"\)\. Remove it, then import it again with a corrected model\.json\./,
+    );
+    expect(await page.getByLabel('Model', { exact: true }).locator('option[value="legacy"]').count()).toBe(0);
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Remove legacy' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(
+      await page.evaluate(async () => {
+        const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
+        const names: string[] = [];
+        for await (const name of (models as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        return names;
+      }),
+    ).toEqual([]);
+  }, 120_000);
 });
