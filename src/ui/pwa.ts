@@ -27,6 +27,7 @@ export interface PwaUi {
 }
 
 const IOS_HINT_KEY = 'diffuse.iosHintDismissed';
+const ISOLATION_RELOAD_KEY = 'diffuse.isolationReload';
 
 function isIos(): boolean {
   const ua = navigator.userAgent;
@@ -35,6 +36,27 @@ function isIos(): boolean {
 
 function isStandalone(): boolean {
   return window.matchMedia('(display-mode: standalone)').matches || (navigator as { standalone?: boolean }).standalone === true;
+}
+
+/**
+ * A flag in Web Storage, which throws where the browser blocks it (Safari
+ * with all cookies blocked): it then reads as unset, and `setFlag` says it
+ * could not keep it.
+ */
+function hasFlag(store: () => Storage, key: string): boolean {
+  try {
+    return store().getItem(key) !== null;
+  } catch {
+    return false;
+  }
+}
+function setFlag(store: () => Storage, key: string): boolean {
+  try {
+    store().setItem(key, '1');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function markReady(): void {
@@ -53,7 +75,13 @@ export function setupPwa(ui: PwaUi): void {
     const reload = h('button', {
       type: 'button',
       class: 'button primary',
-      onclick: () => {
+      onclick: async () => {
+        if (ui.isBusy() && !confirm('A generation is running, and reloading stops it. Reload now?')) return;
+        // Another tab may have activated the update already: nothing waits, and a reload runs it.
+        if (!(await navigator.serviceWorker.getRegistration())?.waiting) {
+          window.location.reload();
+          return;
+        }
         wb.addEventListener('controlling', () => window.location.reload());
         wb.messageSkipWaiting();
       },
@@ -67,8 +95,9 @@ export function setupPwa(ui: PwaUi): void {
     if (e.isUpdate || hadController) return;
     ui.toast('Ready to work offline.');
     // The first load is never isolated; the service worker's headers apply from the next one.
-    if (!window.crossOriginIsolated && !ui.isBusy() && !sessionStorage.getItem('diffuse.isolationReload')) {
-      sessionStorage.setItem('diffuse.isolationReload', '1');
+    // Only when the flag can be kept: without it every load would reload again.
+    const session = () => sessionStorage;
+    if (!window.crossOriginIsolated && !ui.isBusy() && !hasFlag(session, ISOLATION_RELOAD_KEY) && setFlag(session, ISOLATION_RELOAD_KEY)) {
       window.location.reload();
     }
   });
@@ -112,13 +141,13 @@ function setupInstall(ui: PwaUi): void {
     ui.toast('Installed. Open Diffuse from your home screen.');
   });
 
-  if (isIos() && !isStandalone() && !localStorage.getItem(IOS_HINT_KEY)) {
+  if (isIos() && !isStandalone() && !hasFlag(() => localStorage, IOS_HINT_KEY)) {
     const close = h('button', {
       type: 'button',
       class: 'icon-button',
       'aria-label': 'Dismiss',
       onclick: () => {
-        localStorage.setItem(IOS_HINT_KEY, '1');
+        setFlag(() => localStorage, IOS_HINT_KEY);
         ui.iosHint.hidden = true;
       },
     }, '✕');

@@ -6,7 +6,7 @@
  * switches.
  */
 import { describe, expect, it } from 'vitest';
-import { foreignRequests, openInstalled, screenshot, useApp } from './app-helpers.ts';
+import { foreignRequests, openInstalled, runSize, screenshot, useApp } from './app-helpers.ts';
 
 interface WebManifest {
   name: string;
@@ -107,5 +107,49 @@ describe('installable PWA', () => {
     });
     expect(after).toEqual({ waiting: false, url: before, isolated: true });
     expect(await banner.isVisible()).toBe(false);
+  }, 300_000);
+
+  it('asks before a reload stops a run, and a second tab still switches after the first one did', async () => {
+    const { page, context } = app.browser;
+    const other = await context.newPage();
+    await openInstalled(other, app.server.url);
+    app.server.setServiceWorkerSuffix(`// version ${Date.now()}`);
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    for (const p of [page, other])
+      await expect.poll(() => p.getByTestId('update-banner').isVisible(), { timeout: 120_000 }).toBe(true);
+
+    // A run going: Reload asks, and "Cancel" keeps the page and its run.
+    await runSize(page, 400, 4);
+    await page.getByTestId('generate').click();
+    await page.waitForFunction(() => /^Step \d/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''), undefined, {
+      timeout: 120_000,
+    });
+    await page.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
+    const asked = page.waitForEvent('dialog').then(async (d) => {
+      const message = d.message();
+      await d.dismiss();
+      return message;
+    });
+    await page.getByTestId('update-banner').getByRole('button', { name: 'Reload' }).click();
+    expect(await asked).toBe('A generation is running, and reloading stops it. Reload now?');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
+    expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting))).toBe(true);
+    await page.getByTestId('generate').click();
+    await expect.poll(() => page.getByTestId('progress-text').textContent()).toBe('Cancelled');
+
+    // The other tab switches first; this tab's Reload then finds nothing waiting and reloads into it.
+    const otherLoaded = other.waitForEvent('load', { timeout: 120_000 });
+    await other.getByTestId('update-banner').getByRole('button', { name: 'Reload' }).click();
+    await otherLoaded;
+    await expect
+      .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting)), { timeout: 60_000 })
+      .toBe(false);
+    const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+    await page.getByTestId('update-banner').getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await page.waitForSelector('html[data-sw="controlled"]', { state: 'attached' });
+    expect(await page.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBeUndefined();
+    await other.close();
   }, 300_000);
 });
