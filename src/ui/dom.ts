@@ -49,6 +49,17 @@ export function must<T extends Element>(root: ParentNode, selector: string): T {
 
 let uid = 0;
 /** A unique id for label/aria wiring. */
+/**
+ * A click handler for a button that turns into Cancel when pressed: the second
+ * click of a double-click (event.detail 2) is dropped, or it would stop the
+ * run the first one started. Keyboard presses have detail 0 and pass.
+ */
+export function singleClick(f: () => void): (e: MouseEvent) => void {
+  return (e) => {
+    if (e.detail <= 1) f();
+  };
+}
+
 export function nextId(prefix: string): string {
   uid += 1;
   return `${prefix}-${uid}`;

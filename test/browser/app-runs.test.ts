@@ -74,6 +74,18 @@ describe('runs belong to the screen that started them', () => {
       before[0]!.label.replace(/\. Open larger$/, ''),
     );
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    // A double-click on Generate starts one run; its second click does not cancel it.
+    await page.getByTestId('generate').dblclick();
+    await page.waitForFunction(
+      () => /^(Step \d|Cancelled)/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 120_000, polling: 100 },
+    );
+    expect(await progressText(page)).toMatch(/^Step \d/);
+    expect(await page.getByTestId('generate').textContent()).toBe('Cancel');
+    await page.getByTestId('generate').click();
+    await expect.poll(() => progressText(page)).toBe('Cancelled');
   }, 300_000);
 
   it('Explore waits for a Generate run instead of cancelling it', async () => {

@@ -4,7 +4,7 @@
  * button stays "Denoise from here", disabled, with the reason beside it.
  */
 import type { Run } from '../../app-state.ts';
-import { card, h } from '../../dom.ts';
+import { card, h, singleClick } from '../../dom.ts';
 import { drawRGBA, imageAt } from '../../images.ts';
 import { math, spoken } from '../../math.ts';
 
@@ -64,7 +64,7 @@ export function createReverse(onDenoise: () => void, onCancel: () => void): Reve
       type: 'button',
       class: 'button primary',
       'data-testid': 'denoise',
-      onclick: () => (holder.kind === 'own' ? onCancel() : onDenoise()),
+      onclick: singleClick(() => (holder.kind === 'own' ? onCancel() : onDenoise())),
     },
     'Denoise from here',
   );

@@ -4,7 +4,7 @@
  * disabled, and says what it waits for. A note above the button (a slow
  * renderer's estimate) describes it too, until a run starts.
  */
-import { h } from '../../dom.ts';
+import { h, singleClick } from '../../dom.ts';
 
 export interface ActionBar {
   root: HTMLElement;
@@ -19,7 +19,12 @@ export interface ActionBar {
 export function createActionBar(onClick: () => void): ActionBar {
   const button = h(
     'button',
-    { type: 'button', class: 'button primary wide', 'data-testid': 'generate', onclick: onClick },
+    {
+      type: 'button',
+      class: 'button primary wide',
+      'data-testid': 'generate',
+      onclick: singleClick(onClick),
+    },
     'Generate',
   );
   const reason = h('p', {
