@@ -1,14 +1,15 @@
 /**
  * The width and height an image file declares in its header, read without
  * decoding it, so a small file that decodes to a huge bitmap (a PNG that says
- * 20000×20000) is refused before any pixel is allocated. PNG, GIF, JPEG and
- * WebP; undefined for anything else or a header too short to say. Pair with
+ * 20000×20000) is refused before any pixel is allocated. PNG, GIF, JPEG,
+ * WebP, BMP and AVIF/HEIF; undefined for anything else or a header too
+ * short to say. Pair with
  * core/limits.ts checkDecodePixels (the CLI's --init does; the explorer's own
  * images should, before createImageBitmap).
  */
 
 export interface DeclaredSize {
-  format: 'png' | 'gif' | 'jpeg' | 'webp';
+  format: 'png' | 'gif' | 'jpeg' | 'webp' | 'bmp' | 'avif';
   width: number;
   height: number;
 }
@@ -26,6 +27,8 @@ function u32be(b: Uint8Array, at: number): number {
 const u16be = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
 const u16le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8);
 const u24le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
+const i32le = (b: Uint8Array, at: number) =>
+  b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
 
 function jpegSize(b: Uint8Array): DeclaredSize | undefined {
   let at = 2;
@@ -59,7 +62,22 @@ function webpSize(b: Uint8Array): DeclaredSize | undefined {
   return undefined;
 }
 
-/** The size the file's header declares, or undefined when it is not a PNG, GIF, JPEG or WebP header. */
+/**
+ * AVIF and HEIF (ISOBMFF): every image item's "ispe" property box gives its
+ * size; a grid's tiles and thumbnails have their own, so the largest is taken.
+ */
+function ispeSize(b: Uint8Array): DeclaredSize | undefined {
+  let best: DeclaredSize | undefined;
+  for (let at = b.indexOf(0x69, 16); at >= 0 && at + 16 <= b.length; at = b.indexOf(0x69, at + 1)) {
+    if (!ascii(b, at, 'ispe')) continue;
+    const width = u32be(b, at + 8);
+    const height = u32be(b, at + 12);
+    if (!best || width * height > best.width * best.height) best = { format: 'avif', width, height };
+  }
+  return best;
+}
+
+/** The size the file's header declares, or undefined when it is none of the formats above. */
 export function declaredImageSize(bytes: Uint8Array): DeclaredSize | undefined {
   const b = bytes;
   if (b.length >= 24 && PNG_SIGNATURE.every((v, i) => b[i] === v) && ascii(b, 12, 'IHDR'))
@@ -68,5 +86,8 @@ export function declaredImageSize(bytes: Uint8Array): DeclaredSize | undefined {
     return { format: 'gif', width: u16le(b, 6), height: u16le(b, 8) };
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) return jpegSize(b);
   if (b.length >= 16 && ascii(b, 0, 'RIFF') && ascii(b, 8, 'WEBP')) return webpSize(b);
+  if (b.length >= 26 && ascii(b, 0, 'BM'))
+    return { format: 'bmp', width: Math.abs(i32le(b, 18)), height: Math.abs(i32le(b, 22)) };
+  if (b.length >= 12 && ascii(b, 4, 'ftyp')) return ispeSize(b);
   return undefined;
 }

@@ -153,6 +153,26 @@ describe('declared image sizes', () => {
     expect(declaredImageSize(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
 
+  it('reads BMP headers (a negative height is a top-down bitmap) and AVIF/HEIF ispe boxes (the largest item)', () => {
+    const bmp = Buffer.alloc(26);
+    bmp.write('BM', 0, 'latin1');
+    bmp.writeInt32LE(30000, 18);
+    bmp.writeInt32LE(-20, 22);
+    expect(declaredImageSize(bmp)).toEqual({ format: 'bmp', width: 30000, height: 20 });
+    const ispe = (w: number, h: number) => {
+      const box = Buffer.alloc(20);
+      box.writeUInt32BE(20, 0);
+      box.write('ispe', 4, 'latin1');
+      box.writeUInt32BE(w, 12);
+      box.writeUInt32BE(h, 16);
+      return box;
+    };
+    const ftyp = Buffer.from('\0\0\0\x14ftypavif\0\0\0\0avifmif1', 'latin1');
+    const avif = Buffer.concat([ftyp, Buffer.alloc(40), ispe(256, 256), ispe(16384, 16384), ispe(512, 512)]);
+    expect(declaredImageSize(avif)).toEqual({ format: 'avif', width: 16384, height: 16384 });
+    expect(declaredImageSize(ftyp)).toBeUndefined();
+  });
+
   it('pngToImage refuses a header over the pixel limit without decoding', () => {
     expect(() => pngToImage(pngHeader(4097, 4097), 1, 28, 28)).toThrow(LimitError);
   });
@@ -165,5 +185,27 @@ describe('the app check before createImageBitmap', () => {
       'photo.png is 20000×20000 (400.0 M pixels); the limit is 16.8 M pixels (4096×4096). Scale it down first.',
     );
     await expect(checkImageBlob(new Blob([pngHeader(4000, 3000) as Uint8Array<ArrayBuffer>]), 'photo.png')).resolves.toBeUndefined();
+  });
+
+  it('reads on through a JPEG whose frame header comes after more than 256 KB of metadata', async () => {
+    const { checkImageBlob } = await import('../../src/ui/image-limits.ts');
+    const app1 = Buffer.alloc(4 + 60000);
+    app1.writeUInt16BE(0xffe1, 0);
+    app1.writeUInt16BE(60002, 2);
+    const sof = Buffer.from([0xff, 0xc0, 0, 11, 8, 0x4e, 0x20, 0x4e, 0x20, 3, 0, 0, 0]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8]), app1, app1, app1, app1, app1, sof]);
+    expect(jpeg.length).toBeGreaterThan(256 * 1024);
+    await expect(checkImageBlob(new Blob([jpeg]), 'photo.jpg')).rejects.toThrow(/^photo\.jpg is 20000×20000 /);
+  });
+
+  it('refuses and closes a decoded bitmap over the limit (a format no header check reads)', async () => {
+    const { checkDecoded } = await import('../../src/ui/image-limits.ts');
+    let closed = false;
+    const bitmap = { width: 16384, height: 16384, close: () => (closed = true) } as unknown as ImageBitmap;
+    expect(() => checkDecoded(bitmap, 'photo.avif')).toThrow(/^photo\.avif is 16384×16384 /);
+    expect(closed).toBe(true);
+    const small = { width: 640, height: 480, close: () => (closed = false) } as unknown as ImageBitmap;
+    expect(() => checkDecoded(small)).not.toThrow();
+    expect(closed).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { ImageShape } from '../../../core/types.ts';
 import { centreCrop, fitImage } from '../../../media/resize.ts';
-import { checkImageBlob } from '../../image-limits.ts';
+import { checkDecoded, checkImageBlob } from '../../image-limits.ts';
 
 export { chwToRGBA } from '../../../media/rgba.ts';
 
@@ -22,6 +22,7 @@ export async function loadImage(
 ): Promise<Float32Array> {
   await checkImageBlob(blob, what);
   const bitmap = await createImageBitmap(blob);
+  checkDecoded(bitmap, what);
   // Only the crop box is read back, copied 1:1 (no scaling by the browser).
   const box = centreCrop(bitmap.width, bitmap.height, shape);
   const canvas = new OffscreenCanvas(box.width, box.height);
