@@ -8,7 +8,6 @@
  * onnxruntime-node with --engine native. Progress goes to stderr; a bad flag,
  * unknown class or broken model is one line on stderr and a non-zero exit.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +29,7 @@ import { loadSamplingKernels } from '../runtime/sampling.ts';
 import { CliError, parseArgs, usage, type GenerateOptions } from './args.ts';
 import { checkRecipeModel, recipeOfPng, withRecipe } from './from-png.ts';
 import { encodePng } from './images.ts';
-import { checkOutputs, checkPictures, modelDir, readFile, readInit } from './inputs.ts';
+import { checkOutputs, checkPictures, modelDir, readFile, readInit, writeWhole } from './inputs.ts';
 import { progressBar } from './progress.ts';
 import { printable } from './printable.ts';
 
@@ -132,16 +131,16 @@ export async function run(opts: GenerateOptions, log = progressBar()): Promise<C
       count: opts.n,
     };
     const grid = encodePng(tileGrid(result.images, opts.n, width, height, cols, opts.scale));
-    writeFileSync(opts.out, addRecipe(grid, made, conditioning));
+    writeWhole(opts.out, addRecipe(grid, made, conditioning));
     log.note(`wrote ${opts.out} (${result.msPerStep.toFixed(0)} ms per step)`);
     const done: CliRun = { out: opts.out, backend };
     if (opts.npy !== undefined) {
-      writeFileSync(opts.npy, encodeNpy(result.images, opts.n, height, width, channels));
+      writeWhole(opts.npy, encodeNpy(result.images, opts.n, height, width, channels));
       log.note(`wrote ${opts.npy} (${opts.n}×${height}×${width}×${channels} uint8)`);
       done.npy = opts.npy;
     }
     if (opts.gif !== undefined && result.frames) {
-      writeFileSync(opts.gif, encodeGif(result.frames, opts.n, width, height, cols, opts.scale));
+      writeWhole(opts.gif, encodeGif(result.frames, opts.n, width, height, cols, opts.scale));
       log.note(`wrote ${opts.gif} (${result.frames.length} frames)`);
       done.gif = opts.gif;
     }

@@ -1,9 +1,21 @@
 /**
  * What the CLI reads and checks before any sampling: the model folder, whole
  * files under a size limit, the --init picture, and the output paths and
- * pictures, so a bad flag fails at once with one line naming it.
+ * pictures, so a bad flag fails at once with one line naming it; and how
+ * the outputs are written.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkFileBytes, checkPictureMemory, LimitError, LIMITS } from '../core/limits.ts';
@@ -81,23 +93,67 @@ export function checkPictures(opts: GenerateOptions, manifest: ModelManifest): v
   }
 }
 
-/** Output paths that would clash or cannot be written fail before any sampling work. */
+/** The file a path names, through symbolic links where it exists. */
+const real = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
+
+const writable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Output paths that would clash, overwrite an input, or cannot be written
+ * fail before any sampling work, not after it.
+ */
 export function checkOutputs(opts: GenerateOptions): void {
-  const paths = [
+  const named = (list: [string, string | undefined][]) =>
+    list.filter((p): p is [string, string] => p[1] !== undefined);
+  const paths = named([
     ['--out', opts.out],
     ['--gif', opts.gif],
     ['--npy', opts.npy],
-  ].filter((p): p is [string, string] => p[1] !== undefined);
+  ]);
+  const inputs = named([
+    ['--init', opts.init],
+    ['--from-png', opts.fromPng],
+  ]);
   paths.forEach(([flag, path], i) => {
-    const clash = paths.findIndex(([, other]) => resolve(other) === resolve(path));
+    const clash = paths.findIndex(([, other]) => real(other) === real(path));
     if (clash !== i)
       throw new CliError(
         `${flag} ${path} is also the ${paths[clash]![0]} path; give each output its own file`,
       );
+    const input = inputs.find(([, other]) => real(other) === real(path));
+    if (input)
+      throw new CliError(
+        `${flag} ${path} is also the ${input[0]} file, which the run would overwrite; give ${flag} another path`,
+      );
     const dir = dirname(resolve(path));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new CliError(`${flag} ${path} is a folder; give a file path inside it`);
+    if (!writable(existsSync(path) ? path : dir))
+      throw new CliError(
+        `${flag}: ${path} cannot be written here (no permission); choose another path`,
+      );
   });
+}
+
+/** Writes the whole file or leaves the path as it was: a stopped run leaves no half-written file. */
+export function writeWhole(path: string, bytes: Uint8Array): void {
+  const part = `${path}.${process.pid}.part`;
+  try {
+    writeFileSync(part, bytes);
+    renameSync(part, path);
+  } catch (e) {
+    rmSync(part, { force: true });
+    throw e;
+  }
 }
 
 /** The --init picture as the model's input (centre crop, area averaging), with one-line errors. */

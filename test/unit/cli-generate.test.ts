@@ -204,6 +204,11 @@ describe('generate run (onnxruntime-web WASM in Node)', () => {
       /^--model: no model "nope"; valid models: .*fashion-28.*, or a folder holding model\.json$/,
     ],
     [['--init', 'missing.png'], /^--init: cannot read missing\.png/],
+    [
+      ['--init', join(tmp, 'x.png')],
+      /^--out .*x\.png is also the --init file, which the run would overwrite; give --out another path$/,
+    ],
+    [['--npy', tmp], /^--npy .* is a folder; give a file path inside it$/],
   ])('%j fails before generating, naming what is valid', async (argv, message) => {
     const e = await rejection(
       run(parseArgs(['--model', 'fashion-28', ...argv, '--out', join(tmp, 'x.png')]), recorder()),
@@ -332,6 +337,15 @@ describe('generate --from-png: the recipe inside the PNG', () => {
       ...made(),
       createdAt: 0,
     });
+  });
+
+  it('refuses to write over the PNG it reads, and leaves it as it was', async () => {
+    const before = readFileSync(grid);
+    const e = await rejection(run(parseArgs(['--from-png', grid, '--n', '1', '--out', grid]), recorder()), CliError);
+    expect(e.message).toMatch(
+      /^--out .*recipe-grid\.png is also the --from-png file, which the run would overwrite; give --out another path$/,
+    );
+    expect(readFileSync(grid).equals(before)).toBe(true);
   });
 
   it('flags given with it override the recipe: --n 1 makes the first image alone, the same pixels', async () => {
