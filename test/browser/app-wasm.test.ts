@@ -62,6 +62,23 @@ describe('WASM fallback on a device without WebGPU', () => {
     expect(gifBytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
     // Animated: one graphic control extension (21 F9 04) per frame, so more than one.
     expect(gifBytes.toString('latin1').split('\x21\xf9\x04').length - 1).toBeGreaterThan(1);
+    // A GIF that cannot be made says so on screen, and the run's status stays.
+    await page.evaluate(() => {
+      const w = window as unknown as { Worker: unknown; __Worker: unknown };
+      w.__Worker = w.Worker;
+      w.Worker = class {
+        constructor() {
+          throw new Error('workers are off');
+        }
+      };
+    });
+    await page.getByRole('button', { name: 'GIF', exact: true }).click();
+    await expect.poll(() => page.getByTestId('generate-error').textContent()).toBe('Could not save the GIF: workers are off');
+    expect(await page.getByTestId('progress-text').textContent()).toMatch(/^Done/);
+    await page.evaluate(() => {
+      const w = window as unknown as { Worker: unknown; __Worker: unknown };
+      w.Worker = w.__Worker;
+    });
 
     // New seed: same settings, a new seed.
     await page.getByRole('button', { name: 'New seed' }).click();

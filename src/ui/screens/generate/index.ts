@@ -132,7 +132,7 @@ export function createGenerateScreen(): HTMLElement {
     try {
       progress.announce.textContent = await what;
     } catch (e) {
-      progress.announce.textContent = `Could not save: ${messageOf(e)}`;
+      progress.alert(`Could not save: ${messageOf(e)}`);
     }
   }
 
@@ -142,8 +142,11 @@ export function createGenerateScreen(): HTMLElement {
     if (!run || !r?.frames?.length) return;
     actions.encoding(true);
     try {
-      const gif = await encodeGif(r.frames, r.width, r.height, r.count, 'all');
-      download(gif, `${run.model.id}-reverse-process.gif`);
+      const name = `${run.model.id}-reverse-process.gif`;
+      download(await encodeGif(r.frames, r.width, r.height, r.count, 'all'), name);
+      progress.announce.textContent = `Saved ${name}.`;
+    } catch (e) {
+      progress.alert(`Could not save the GIF: ${messageOf(e)}`);
     } finally {
       actions.encoding(false);
     }

@@ -10,6 +10,8 @@ export interface ProgressView {
   done(count: number, seconds: number): void;
   cancelled(): void;
   failed(message: string): void;
+  /** An error that is not the run's own (a save that failed): shown, the run's status kept. */
+  alert(message: string): void;
 }
 
 const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
@@ -69,6 +71,10 @@ export function createProgress(): ProgressView {
     failed(message) {
       bar.value = 0;
       text.textContent = 'Failed';
+      error.textContent = message;
+      error.hidden = false;
+    },
+    alert(message) {
       error.textContent = message;
       error.hidden = false;
     },
