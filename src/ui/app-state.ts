@@ -160,8 +160,13 @@ export class AppState {
     this.emit('busy', plan);
     const stop = () => this.generator.cancel();
     signal?.addEventListener('abort', stop);
+    // Cancel while the model loads ends the run at once; the load goes on, for the next run.
+    const aborted = new Promise<never>((_, reject) =>
+      signal?.addEventListener('abort', () => reject(abortError()), { once: true }),
+    );
+    aborted.catch(() => undefined);
     try {
-      const loaded = await this.generator.ensure(plan.model, plan.backend);
+      const loaded = await Promise.race([this.generator.ensure(plan.model, plan.backend), aborted]);
       this.emit('backend', { info: loaded.backend });
       const request = await requestOf(plan);
       if (signal?.aborted) throw abortError();

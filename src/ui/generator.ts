@@ -18,14 +18,21 @@ import type {
   ZipContents,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
+import { abortError } from './errors.ts';
+import { WorkerSlot } from './worker-slot.ts';
 
-function spawn(): { worker: Worker; api: Comlink.Remote<GeneratorApi> } {
-  const worker = new Worker(new URL('../../workers/generator.worker.ts', import.meta.url), {
+const spawn = (): Worker =>
+  new Worker(new URL('../../workers/generator.worker.ts', import.meta.url), {
     type: 'module',
     name: 'generator',
   });
-  return { worker, api: Comlink.wrap<GeneratorApi>(worker) };
-}
+
+/**
+ * How long a run may take to stop after Cancel before its worker is ended
+ * and replaced. The worker checks between steps, so this is a step that
+ * never ends (a hung backend), not a slow one.
+ */
+export const CANCEL_GRACE_MS = 10_000;
 
 function transferable(source: ModelSource): ModelSource {
   return source.kind === 'files' ? Comlink.transfer(source, [source.onnx]) : source;
@@ -56,7 +63,16 @@ export function loadKey(
 }
 
 export class Generator {
-  private handle = spawn();
+  /** A worker that dies or hangs is replaced; what it held is then gone, so nothing counts as loaded. */
+  private slot = new WorkerSlot<GeneratorApi>(spawn, () => {
+    this.loadedKey = undefined;
+    this.loading = undefined;
+    this.tail = Promise.resolve();
+    this.info = undefined;
+    this.engine = undefined;
+  });
+  /** The generation in flight, for Cancel's grace period. */
+  private running: Promise<unknown> | undefined;
   private loadedKey: string | undefined;
   /** The last load asked for; loads run one after another, so the last one asked for is the one held. */
   private loading: Promise<LoadedModel> | undefined;
@@ -79,7 +95,8 @@ export class Generator {
     this.info = undefined;
     this.engine = undefined;
     const load = this.tail.then(async () => {
-      const info = await this.handle.api.loadModel(transferable(await model.source()), backend);
+      const source = transferable(await model.source());
+      const info = await this.slot.call((api) => api.loadModel(source, backend));
       // Only the last load asked for is what the worker holds once the queue drains:
       // after A, B, A again, the first A must not count as held while B is still to load.
       if (this.loading === load) {
@@ -106,7 +123,9 @@ export class Generator {
     onProgress: (p: GenerationProgress) => void,
   ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
-    const result = await this.handle.api.generate(req, Comlink.proxy(onProgress));
+    const run = this.slot.call((api) => api.generate(req, Comlink.proxy(onProgress)));
+    this.running = run;
+    const result = await run.finally(() => this.running === run && (this.running = undefined));
     if (this.engine) {
       // A run that moved to another backend (a WebGPU fallback) keeps no speed from the old one.
       const same = result.backend.backend === this.engine.report.backend;
@@ -119,13 +138,20 @@ export class Generator {
   /** Asks the worker to time the held model (see Generator.measure in the runtime). */
   async measure(): Promise<Speed | undefined> {
     const key = this.loadedKey;
-    const speed = await this.handle.api.measure();
+    const speed = await this.slot.call((api) => api.measure());
     if (this.engine && speed && this.loadedKey === key) this.engine = { ...this.engine, speed };
     return speed;
   }
 
+  /** Stops the run within a step; a run still going CANCEL_GRACE_MS later is stopped by replacing its worker. */
   cancel(): void {
-    void this.handle.api.cancel();
+    void this.slot.call((api) => api.cancel()).catch(() => undefined);
+    const run = this.running;
+    if (!run) return;
+    const timer = setTimeout(() => {
+      if (this.running === run) this.slot.restart(abortError());
+    }, CANCEL_GRACE_MS);
+    void run.catch(() => undefined).finally(() => clearTimeout(timer));
   }
 }
 
@@ -135,22 +161,20 @@ export class Generator {
  * generator the user is working with.
  */
 export async function checkPackage(source: ModelSource): Promise<CheckedPackage> {
-  const { worker, api } = spawn();
+  const slot = new WorkerSlot<GeneratorApi>(spawn);
   try {
-    return await api.checkPackage(source);
+    return await slot.call((api) => api.checkPackage(source));
   } finally {
-    api[Comlink.releaseProxy]();
-    worker.terminate();
+    slot.close();
   }
 }
 
 /** Reads a .zip model package in a throwaway worker (see runtime/model-zip.ts); the page never inflates it. */
 export async function readZip(data: ArrayBuffer, name: string): Promise<ZipContents> {
-  const { worker, api } = spawn();
+  const slot = new WorkerSlot<GeneratorApi>(spawn);
   try {
-    return await api.readZip(Comlink.transfer(data, [data]), name);
+    return await slot.call((api) => api.readZip(Comlink.transfer(data, [data]), name));
   } finally {
-    api[Comlink.releaseProxy]();
-    worker.terminate();
+    slot.close();
   }
 }

@@ -3,6 +3,7 @@
  * Generate run puts the previous result back as it was, and while Generate
  * runs, Explore's "Denoise from here" waits (disabled, with the reason)
  * instead of turning into a Cancel that would stop the other screen's run.
+ * A double-click starts one run, and a worker stuck in a call is replaced on Cancel.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -172,5 +173,22 @@ describe('runs belong to the screen that started them', () => {
     expect(await denoise.textContent()).toBe('Denoise from here');
 
     expect(foreignRequests(app.browser.requests, app.server.origin)).toEqual([]);
+  }, 300_000);
+
+  it('a generator worker stuck in one call: Cancel still ends the run, by replacing the worker', async () => {
+    const { page } = app.browser;
+    await smallRun(page, 400, 4);
+    await startLongRun(page, 5);
+    const worker = page.workers().find((w) => w.url().includes('generator.worker'));
+    await worker!.evaluate(() => {
+      setTimeout(() => {
+        const end = Date.now() + 60_000;
+        while (Date.now() < end);
+      });
+    });
+    await page.getByTestId('generate').click();
+    await expect.poll(() => progressText(page), { timeout: 30_000 }).toBe('Cancelled');
+    await page.getByLabel('Steps', { exact: true }).fill('3');
+    expect(await generate(page)).toMatch(/^Done: 4 images/);
   }, 300_000);
 });
