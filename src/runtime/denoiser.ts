@@ -98,7 +98,8 @@ export class Denoiser {
       try {
         live = await openSession(opts, backend);
       } catch (e) {
-        if (e instanceof RuntimeError) throw e;
+        const engineFailed = e instanceof RuntimeError && e.code === 'engine-failed';
+        if (e instanceof RuntimeError && (backend === 'wasm' || !engineFailed)) throw e;
         if (backend === 'wasm') {
           throw new RuntimeError(
             'onnx-invalid',
@@ -106,7 +107,7 @@ export class Denoiser {
             { cause: e },
           );
         }
-        reasons.push(describeCreateFailure(backend, e));
+        reasons.push(describeCreateFailure(backend, engineFailed ? e.cause : e));
         continue;
       }
       const report: BackendReport = {

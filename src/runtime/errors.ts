@@ -12,6 +12,8 @@ export type RuntimeErrorCode =
   | 'onnx-invalid'
   | 'io-mismatch'
   | 'no-backend'
+  /** onnxruntime itself could not start (its files, or memory): not the model's fault; a fresh worker may succeed. */
+  | 'engine-failed'
   | 'bad-request'
   | 'no-model'
   | 'busy'

@@ -7,7 +7,7 @@
 import { labelGroups, labelRows } from '../core/conditioning.ts';
 import type { ModelManifest, TimestepType } from '../core/manifest.ts';
 import type { Backend } from './backends.ts';
-import { RuntimeError } from './errors.ts';
+import { messageOf, RuntimeError } from './errors.ts';
 import type { EngineLoader, Ort, OrtEngine, OrtSession, OrtTensor } from './ort.ts';
 
 /** The subset of onnxruntime's session metadata this check reads. */
@@ -173,7 +173,16 @@ export async function openSession(
   opts: { loadEngine: EngineLoader; onnx: Uint8Array; manifest: ModelManifest },
   backend: Backend,
 ): Promise<Live> {
-  const engine = await opts.loadEngine(backend);
+  let engine: OrtEngine;
+  try {
+    engine = await opts.loadEngine(backend);
+  } catch (e) {
+    throw new RuntimeError(
+      'engine-failed',
+      `onnxruntime's ${backend === 'webgpu' ? 'WebGPU' : 'WASM'} runtime could not start here (${messageOf(e)}). This is not the model: reload the page; if it persists, close other tabs to free memory, or update the browser.`,
+      { cause: e },
+    );
+  }
   const session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
   try {
     return { engine, session, io: checkModelIo(session, opts.manifest) };

@@ -47,6 +47,8 @@ export function webEngineLoader(threads: number): EngineLoader {
     if (!engine) {
       engine = backend === 'webgpu' ? loadWebGpu() : loadWasm(threads);
       cache.set(backend, engine);
+      // A failed start (a file that did not load) is tried again by the next load, not remembered.
+      engine.catch(() => cache.delete(backend));
     }
     return engine;
   };

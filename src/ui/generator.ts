@@ -18,7 +18,7 @@ import type {
   ZipContents,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from './catalog.ts';
-import { abortError } from './errors.ts';
+import { abortError, errorCode } from './errors.ts';
 import { WorkerSlot } from './worker-slot.ts';
 
 const spawn = (): Worker =>
@@ -109,10 +109,12 @@ export class Generator {
     this.loading = load;
     load.then(
       () => this.loading === load && (this.loading = undefined),
-      () => {
+      (e: unknown) => {
         if (this.loading !== load) return;
         this.loading = undefined;
         this.loadedKey = undefined;
+        // onnxruntime keeps a failed start for its worker's life: the next load gets a fresh worker.
+        if (errorCode(e) === 'engine-failed') this.slot.restart(e as Error);
       },
     );
     return load;

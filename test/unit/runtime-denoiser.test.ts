@@ -175,6 +175,17 @@ describe('model I/O is checked against the manifest before the first step', () =
     expect(e.message).toMatch(/Fix "io"\/"image" in model\.json or export the model again/);
   });
 
+  it('onnxruntime that cannot start is an engine-failed error that does not blame the model', async () => {
+    const broken: EngineLoader = async () => {
+      throw new Error('failed to fetch ort-wasm-simd-threaded.wasm');
+    };
+    const e = await rejection(Denoiser.create(options({ loadEngine: broken })), RuntimeError);
+    expect(e.code).toBe('engine-failed');
+    expect(e.message).toBe(
+      "onnxruntime's WASM runtime could not start here (failed to fetch ort-wasm-simd-threaded.wasm). This is not the model: reload the page; if it persists, close other tabs to free memory, or update the browser.",
+    );
+  });
+
   it('a truncated .onnx is an onnx-invalid error', async () => {
     const e = await rejection(
       Denoiser.create(options({ onnx: onnx.slice(0, onnx.length >> 1) })),
