@@ -257,7 +257,7 @@ describe('the gallery', () => {
 describe('the gallery across a cancel and an update', () => {
   const app = useApp({ webgpu: false });
 
-  it('keeps no cancelled run, and survives an update of the app', async () => {
+  it('keeps no cancelled run or Vary, and survives an update of the app', async () => {
     const { page } = app.browser;
     await openInstalled(page, app.server.url);
     await smallRun(page, 3, 2);
@@ -307,5 +307,24 @@ describe('the gallery across a cancel and an update', () => {
     });
     await page.getByTestId('tab-gallery').click();
     await expect.poll(() => thumbs(page).count()).toBe(3);
+
+    // A Vary can be cancelled from its own button, and keeps nothing.
+    await smallRun(page, 300, 1);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+    await expect.poll(async () => (await stored(page)).length).toBe(4);
+    await page.getByTestId('tab-gallery').click();
+    await thumbs(page).first().click();
+    await dialog.getByLabel('Strength').fill('1');
+    await dialog.getByRole('button', { name: 'Vary this image' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('gallery-note').textContent(), { timeout: 60_000 })
+      .toMatch(/^Varying: step \d+ of 300$/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('gallery-note').textContent())
+      .toBe('Cancelled: nothing was kept.');
+    expect(await dialog.getByRole('button', { name: 'Vary this image' }).isEnabled()).toBe(true);
+    await page.waitForTimeout(500);
+    expect(await stored(page)).toHaveLength(4);
   }, 300_000);
 });

@@ -13,6 +13,7 @@ import type { ModelEntry } from '../../catalog.ts';
 export interface DetailActions {
   use(item: GalleryItem): void;
   vary(item: GalleryItem, strength: number): void;
+  cancelVary(): void;
   download(item: GalleryItem): void;
   share(item: GalleryItem): void;
   remove(item: GalleryItem): void;
@@ -29,8 +30,8 @@ export interface DetailView {
   ): void;
   close(): void;
   note(text: string): void;
-  /** While a run is going: nothing that starts another. */
-  setBusy(busy: boolean): void;
+  /** While a run is going: nothing that starts another; `own` (a Vary from here) can be cancelled. */
+  setBusy(busy: boolean, own: boolean): void;
 }
 
 export function createDetail(on: DetailActions): DetailView {
@@ -44,6 +45,7 @@ export function createDetail(on: DetailActions): DetailView {
   let returnTo: HTMLElement | undefined;
   let hasModel = false;
   let busy = false;
+  let own = false;
   const act = (fn: (i: GalleryItem) => void) => () => current && fn(current);
 
   const use = h(
@@ -51,7 +53,7 @@ export function createDetail(on: DetailActions): DetailView {
     { type: 'button', class: 'button primary', onclick: act(on.use) },
     'Use these settings',
   );
-  const vary = varyImage((strength) => current && on.vary(current, strength));
+  const vary = varyImage((strength) => current && on.vary(current, strength), on.cancelVary);
   const share = h('button', { type: 'button', class: 'button', onclick: act(on.share) }, 'Share');
   share.hidden = !canShareFiles();
 
@@ -93,7 +95,8 @@ export function createDetail(on: DetailActions): DetailView {
 
   function sync(): void {
     use.disabled = !hasModel;
-    vary.setDisabled(!hasModel || busy);
+    vary.setDisabled(!hasModel || (busy && !own));
+    vary.setRunning(own);
   }
 
   return {
@@ -116,8 +119,9 @@ export function createDetail(on: DetailActions): DetailView {
     },
     close: () => root.close(),
     note: (text) => (note.textContent = text),
-    setBusy(b) {
+    setBusy(b, o) {
       busy = b;
+      own = o;
       sync();
     },
   };

@@ -46,7 +46,14 @@ export function createGalleryScreen(): HTMLElement {
     render();
   });
   const thumbs = createThumbs(open);
-  const detail = createDetail({ use, vary, download: save, share, remove });
+  const detail = createDetail({
+    use,
+    vary,
+    cancelVary: () => varying?.abort(),
+    download: save,
+    share,
+    remove,
+  });
   const deleteAll = h(
     'button',
     { type: 'button', class: 'button danger-outline', onclick: () => void removeAll() },
@@ -96,17 +103,32 @@ export function createGalleryScreen(): HTMLElement {
     }
   }
 
+  /** The gallery's own run (a Vary), which its button cancels. */
+  let varying: AbortController | undefined;
+
   async function vary(item: GalleryItem, strength: number): Promise<void> {
     const m = modelFor(item.recipe);
     if (!m || app.busy) return;
     detail.note('Varying…');
+    varying = new AbortController();
+    detail.setBusy(true, true);
     try {
       const image = await loadImage(item.png, m.manifest.image, 'The gallery image');
       const plan = varyPlan(item.recipe, m, image, strength, app.backend(), 'Gallery');
-      await app.run(plan, undefined, (p) => detail.note(`Varying: step ${p.step} of ${p.of}`));
+      await app.run(plan, varying.signal, (p) => detail.note(`Varying: step ${p.step} of ${p.of}`));
       detail.note('Done: the variation is first in the gallery.');
     } catch (e) {
-      detail.note(errorKind(e) === 'busy' ? messageOf(e) : `Could not vary it: ${messageOf(e)}`);
+      const kind = errorKind(e);
+      detail.note(
+        kind === 'cancelled'
+          ? 'Cancelled: nothing was kept.'
+          : kind === 'busy'
+            ? messageOf(e)
+            : `Could not vary it: ${messageOf(e)}`,
+      );
+    } finally {
+      varying = undefined;
+      detail.setBusy(app.busy, false);
     }
   }
 
@@ -172,7 +194,7 @@ export function createGalleryScreen(): HTMLElement {
 
   gallery.subscribe(() => void refresh());
   onCatalog(() => render());
-  app.on('busy', (plan) => detail.setBusy(plan !== undefined));
+  app.on('busy', (plan) => detail.setBusy(plan !== undefined, varying !== undefined));
   void refresh();
 
   return h(
