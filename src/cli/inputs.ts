@@ -137,7 +137,8 @@ export function checkOutputs(opts: GenerateOptions): void {
       throw new CliError(`${flag}: folder ${dir} does not exist; create it or choose another path`);
     if (existsSync(path) && statSync(path).isDirectory())
       throw new CliError(`${flag} ${path} is a folder; give a file path inside it`);
-    if (!writable(existsSync(path) ? path : dir))
+    // writeWhole writes beside it and renames, so the folder is what must be writable.
+    if (!writable(dir))
       throw new CliError(
         `${flag}: ${path} cannot be written here (no permission); choose another path`,
       );

@@ -51,13 +51,15 @@ export const simplify = (s: string): string =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 
-/** An id from a display name: "T-shirt/top" → "t-shirt-top", "Кошка" → "кошка". */
+/**
+ * An id from a display name: "T-shirt/top" → "t-shirt-top". Ids are made of
+ * its Latin letters and digits, as recipes already carry them ("Café" →
+ * "caf"); a title with none keeps its own script ("Кошка" → "кошка").
+ */
 export function slug(title: string): string {
-  return title
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-|-$/g, '');
+  const dashed = (s: string, other: RegExp) =>
+    s.toLowerCase().replace(other, '-').replace(/^-|-$/g, '');
+  return dashed(title, /[^a-z0-9]+/g) || dashed(title.normalize('NFKC'), /[^\p{L}\p{N}]+/gu);
 }
 
 /**

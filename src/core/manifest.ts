@@ -23,7 +23,8 @@ import type { ImageShape, Prediction, ScheduleKind, ScheduleSpec } from './types
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['linear', 'scaled-linear', 'cosine'];
 export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'v', 'sample'];
 /** A model's id: it names the model's folder, its recipes' "model.id", its files' names. */
-export const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
+export const MAX_MODEL_ID = 200;
+export const MODEL_ID = new RegExp(`^[a-z0-9][a-z0-9._-]{0,${MAX_MODEL_ID - 1}}$`, 'i');
 export const TIMESTEP_TYPES = ['int64', 'int32', 'float32'] as const;
 export type TimestepType = (typeof TIMESTEP_TYPES)[number];
 
@@ -139,7 +140,7 @@ export function validateManifest(json: unknown): ModelManifest {
   if (!MODEL_ID.test(id))
     fail(
       'id',
-      'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 200 in all',
+      `letters, digits, ".", "_" or "-", starting with a letter or digit, at most ${MAX_MODEL_ID} in all`,
       id,
     );
   const conditioning = validateConditioning(root);

@@ -26,7 +26,7 @@
  * version is refused.
  */
 import { GROUP_NAME, labelGroups, MAX_LABEL_ID, type Conditioning } from './conditioning.ts';
-import { MODEL_ID } from './manifest.ts';
+import { MAX_MODEL_ID, MODEL_ID } from './manifest.ts';
 import { checkField } from './request-spec.ts';
 import { samplerSpec } from './samplers.ts';
 import { show } from './show.ts';
@@ -124,7 +124,7 @@ function text(j: Json, key: string, max: number, pattern?: RegExp, want?: string
 
 function checkModel(v: unknown): Recipe['model'] {
   if (!isObject(v)) throw new Error(`model: got ${show(v)}; expected { "id", "sha256" }`);
-  const id = text(v, 'id', 200, MODEL_ID, 'a model id (letters, digits, ".", "_", "-")');
+  const id = text(v, 'id', MAX_MODEL_ID, MODEL_ID, 'a model id (letters, digits, ".", "_", "-")');
   const sha256 = text(
     v,
     'sha256',

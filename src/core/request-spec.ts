@@ -146,7 +146,6 @@ export function fieldValue(spec: FieldSpec, value: unknown): number | string | u
   }
 }
 
-
 /** Checks one field against the spec; throws a RequestError naming it and what it accepts. */
 export function checkField<K extends RequestFieldName>(
   name: K,

@@ -9,6 +9,7 @@ import { labelGroups, type Conditioning } from './conditioning.ts';
 import { integerIn, oneOf } from './options.ts';
 import { checkField, RequestError } from './request-spec.ts';
 import { SPACINGS } from './schedule.ts';
+import { show } from './show.ts';
 import type { ImageShape, SampleRequest } from './types.ts';
 
 /** What a request is checked against: the facts of the model's manifest. */
@@ -19,10 +20,7 @@ export interface ModelFacts {
 }
 
 function bad(field: string, want: string, got: unknown): never {
-  const shown = ArrayBuffer.isView(got)
-    ? `${(got as unknown as { length: number }).length} values`
-    : JSON.stringify(got);
-  throw new RequestError(field, `${field}: got ${shown}; expected ${want}`);
+  throw new RequestError(field, `${field}: got ${show(got)}; expected ${want}`);
 }
 
 function checkLabels(r: SampleRequest, c: Conditioning): void {

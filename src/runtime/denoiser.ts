@@ -22,7 +22,7 @@ import { imagesPerCall } from '../core/limits.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import type { DenoiseFn } from '../core/types.ts';
 import { planBackends, type Backend, type BackendChoice, type Capabilities } from './backends.ts';
-import { abortError, messageOf, RuntimeError } from './errors.ts';
+import { abortError, messageOf, RuntimeError, shortReason } from './errors.ts';
 import { feedsFor, openSession, type Live } from './onnx-io.ts';
 import type { EngineLoader } from './ort.ts';
 
@@ -51,14 +51,6 @@ export interface DenoiserOptions {
 /** Images per call: about 32 at 28×28, fewer for larger images (activation memory grows with batch·H·W). */
 export function maxBatchFor(manifest: ModelManifest): number {
   return imagesPerCall(manifest.image.height, manifest.image.width);
-}
-
-/** The gist of an onnxruntime error for a person: its last "message: …" part, one line, ≤ 160 characters. */
-export function shortReason(e: unknown): string {
-  const full = messageOf(e);
-  const at = full.lastIndexOf('message: ');
-  const line = (at >= 0 ? full.slice(at + 'message: '.length) : full).split('\n')[0]!.trim();
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 function describeCreateFailure(backend: Backend, e: unknown): string {

@@ -41,3 +41,11 @@ export function messageOf(e: unknown): string {
 }
 
 export { abortError, isAbortError } from '../core/abort.ts';
+
+/** The gist of an onnxruntime error for a person: its last "message: …" part, one line, ≤ 160 characters. */
+export function shortReason(e: unknown): string {
+  const full = messageOf(e);
+  const at = full.lastIndexOf('message: ');
+  const line = (at >= 0 ? full.slice(at + 'message: '.length) : full).split('\n')[0]!.trim();
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}

@@ -7,7 +7,7 @@
 import { labelGroups, labelRows } from '../core/conditioning.ts';
 import type { ModelManifest, TimestepType } from '../core/manifest.ts';
 import type { Backend } from './backends.ts';
-import { messageOf, RuntimeError } from './errors.ts';
+import { messageOf, RuntimeError, shortReason } from './errors.ts';
 import type { EngineLoader, Ort, OrtEngine, OrtSession, OrtTensor } from './ort.ts';
 
 /** The subset of onnxruntime's session metadata this check reads. */
@@ -168,6 +168,15 @@ export interface Live {
   io: IoPlan;
 }
 
+/** onnxruntime itself did not start: not the model's fault, and onnxruntime keeps it for the worker's life. */
+function engineFailed(backend: Backend, e: unknown): RuntimeError {
+  return new RuntimeError(
+    'engine-failed',
+    `onnxruntime's ${backend === 'webgpu' ? 'WebGPU' : 'WASM'} runtime could not start here (${shortReason(e)}). This is not the model: reload the page; if it persists, close other tabs to free memory, or update the browser.`,
+    { cause: e },
+  );
+}
+
 /** Creates a session on `backend` and checks it against the manifest; released again if it does not match. */
 export async function openSession(
   opts: { loadEngine: EngineLoader; onnx: Uint8Array; manifest: ModelManifest },
@@ -177,13 +186,16 @@ export async function openSession(
   try {
     engine = await opts.loadEngine(backend);
   } catch (e) {
-    throw new RuntimeError(
-      'engine-failed',
-      `onnxruntime's ${backend === 'webgpu' ? 'WebGPU' : 'WASM'} runtime could not start here (${messageOf(e)}). This is not the model: reload the page; if it persists, close other tabs to free memory, or update the browser.`,
-      { cause: e },
-    );
+    throw engineFailed(backend, e);
   }
-  const session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
+  let session: OrtSession;
+  try {
+    session = await engine.ort.InferenceSession.create(opts.onnx, engine.sessionOptions);
+  } catch (e) {
+    // The runtime's own start (its .wasm fetched and compiled, its memory) happens in the first create.
+    if (/no available backend found/.test(messageOf(e))) throw engineFailed(backend, e);
+    throw e;
+  }
   try {
     return { engine, session, io: checkModelIo(session, opts.manifest) };
   } catch (e) {

@@ -47,8 +47,6 @@ export function must<T extends Element>(root: ParentNode, selector: string): T {
   return el;
 }
 
-let uid = 0;
-/** A unique id for label/aria wiring. */
 /**
  * A click handler for a button that turns into Cancel when pressed: the second
  * click of a double-click (event.detail 2) is dropped, or it would stop the
@@ -60,6 +58,8 @@ export function singleClick(f: () => void): (e: MouseEvent) => void {
   };
 }
 
+let uid = 0;
+/** A unique id for label/aria wiring. */
 export function nextId(prefix: string): string {
   uid += 1;
   return `${prefix}-${uid}`;

@@ -29,8 +29,9 @@ const spawn = (): Worker =>
 
 /**
  * How long a run may take to stop after Cancel before its worker is ended
- * and replaced. The worker checks between steps, so this is a step that
- * never ends (a hung backend), not a slow one.
+ * and replaced, at least. The worker checks between steps, so this waits
+ * for a step that never ends (a hung backend); a model whose steps are
+ * slower gets 5 of its steps.
  */
 export const CANCEL_GRACE_MS = 10_000;
 
@@ -63,16 +64,21 @@ export function loadKey(
 }
 
 export class Generator {
-  /** A worker that dies or hangs is replaced; what it held is then gone, so nothing counts as loaded. */
-  private slot = new WorkerSlot<GeneratorApi>(spawn, () => {
-    this.loadedKey = undefined;
-    this.loading = undefined;
-    this.tail = Promise.resolve();
-    this.info = undefined;
-    this.engine = undefined;
+  /**
+   * A worker that dies or hangs is replaced, and the model it held is gone.
+   * A load still queued keeps its place (the dead worker's calls reject at
+   * once, so the queue moves on) and runs on the new worker.
+   */
+  private slot = new WorkerSlot<GeneratorApi>(spawn, {
+    onRestart: () => {
+      if (!this.loading) this.loadedKey = undefined;
+      this.info = undefined;
+      this.engine = undefined;
+    },
   });
-  /** The generation in flight, for Cancel's grace period. */
+  /** The generation in flight, and its last step's time, for Cancel's grace period. */
   private running: Promise<unknown> | undefined;
+  private lastStepMs = 0;
   private loadedKey: string | undefined;
   /** The last load asked for; loads run one after another, so the last one asked for is the one held. */
   private loading: Promise<LoadedModel> | undefined;
@@ -125,7 +131,12 @@ export class Generator {
     onProgress: (p: GenerationProgress) => void,
   ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
-    const run = this.slot.call((api) => api.generate(req, Comlink.proxy(onProgress)));
+    this.lastStepMs = 0;
+    const progress = (p: GenerationProgress) => {
+      this.lastStepMs = p.msPerStep;
+      onProgress(p);
+    };
+    const run = this.slot.call((api) => api.generate(req, Comlink.proxy(progress)));
     this.running = run;
     const result = await run.finally(() => this.running === run && (this.running = undefined));
     if (this.engine) {
@@ -145,14 +156,19 @@ export class Generator {
     return speed;
   }
 
-  /** Stops the run within a step; a run still going CANCEL_GRACE_MS later is stopped by replacing its worker. */
+  /**
+   * Stops the run within a step. A run still going after the grace period
+   * (CANCEL_GRACE_MS, or 5 of its steps when they are slower) is stopped by
+   * replacing its worker.
+   */
   cancel(): void {
     void this.slot.call((api) => api.cancel()).catch(() => undefined);
     const run = this.running;
     if (!run) return;
+    const grace = Math.max(CANCEL_GRACE_MS, 5 * this.lastStepMs);
     const timer = setTimeout(() => {
       if (this.running === run) this.slot.restart(abortError());
-    }, CANCEL_GRACE_MS);
+    }, grace);
     void run.catch(() => undefined).finally(() => clearTimeout(timer));
   }
 }
@@ -163,7 +179,7 @@ export class Generator {
  * generator the user is working with.
  */
 export async function checkPackage(source: ModelSource): Promise<CheckedPackage> {
-  const slot = new WorkerSlot<GeneratorApi>(spawn);
+  const slot = new WorkerSlot<GeneratorApi>(spawn, { task: 'The import check' });
   try {
     return await slot.call((api) => api.checkPackage(source));
   } finally {
@@ -173,7 +189,7 @@ export async function checkPackage(source: ModelSource): Promise<CheckedPackage>
 
 /** Reads a .zip model package in a throwaway worker (see runtime/model-zip.ts); the page never inflates it. */
 export async function readZip(data: ArrayBuffer, name: string): Promise<ZipContents> {
-  const slot = new WorkerSlot<GeneratorApi>(spawn);
+  const slot = new WorkerSlot<GeneratorApi>(spawn, { task: 'Reading the .zip' });
   try {
     return await slot.call((api) => api.readZip(Comlink.transfer(data, [data]), name));
   } finally {

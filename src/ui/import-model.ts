@@ -9,7 +9,7 @@
  * it, keep both (the new one under a free id such as "<id>-2"), or cancel.
  */
 import { checkFileBytes, LIMITS } from '../core/limits.ts';
-import type { ModelManifest } from '../core/manifest.ts';
+import { MAX_MODEL_ID, type ModelManifest } from '../core/manifest.ts';
 import { catalog, type ModelEntry } from './catalog.ts';
 import { h } from './dom.ts';
 import { checkPackage, readZip } from './generator.ts';
@@ -73,7 +73,11 @@ export type ClashChoice = 'replace' | 'keep-both' | 'cancel';
 /** `id` if free, else the first of id-2, id-3, … that no model on the device uses. */
 export function freeId(id: string, taken: ReadonlySet<string>): string {
   if (!taken.has(id)) return id;
-  for (let k = 2; ; k++) if (!taken.has(`${id}-${k}`)) return `${id}-${k}`;
+  for (let k = 2; ; k++) {
+    // Shortened where needed, so the new id still fits MODEL_ID's 200 characters.
+    const candidate = `${id.slice(0, MAX_MODEL_ID - `-${k}`.length)}-${k}`;
+    if (!taken.has(candidate)) return candidate;
+  }
 }
 
 /** model.json text with another id (and the name marked), for "keep both". */
@@ -146,13 +150,13 @@ export async function importModel(
   let manifestText = picked.manifestText;
   const existing = catalog().models.find((m) => m.id === manifest.id);
   if (existing) {
-    const taken = new Set(catalog().models.map((m) => m.id));
+    const taken = new Set([...catalog().models, ...catalog().unusable].map((m) => m.id));
     const clash: Clash = { existing, incoming: manifest, freeId: freeId(manifest.id, taken) };
     const choice = await decide(clash);
     if (choice === 'cancel' || (choice === 'replace' && existing.origin === 'built-in'))
       throw new ImportError(`Import cancelled: “${manifest.id}” is already on this device. Nothing was changed.`);
     if (choice === 'keep-both') {
-      manifestText = renamed(manifestText, clash.freeId, clash.freeId.slice(manifest.id.length + 1));
+      manifestText = renamed(manifestText, clash.freeId, clash.freeId.slice(clash.freeId.lastIndexOf('-') + 1));
       manifest = { ...manifest, id: clash.freeId, name: (JSON.parse(manifestText) as { name: string }).name };
     }
   }

@@ -2,8 +2,11 @@
  * A comlink worker that can die without taking the app with it. Comlink
  * never settles a call whose worker failed (its script did not load, an
  * uncaught error, a message that cannot be read), so every call is raced
- * against the worker's failure: it rejects with a message that says the
- * worker was restarted, and the next call goes to a fresh worker.
+ * against the worker's failure. The app's workers catch their own errors
+ * and send them back as answers, so an error event means the worker is
+ * broken, not that one call failed: a long-lived slot replaces it (the
+ * call says so, and the next call goes to a fresh worker); a one-task slot
+ * just fails its call.
  */
 import * as Comlink from 'comlink';
 
@@ -14,20 +17,19 @@ interface Live<T> {
   kill(e: Error): void;
 }
 
-/** Why the worker was replaced; a call in flight rejects with it. */
-export function workerStopped(why: string): Error {
-  return new Error(
-    `The generator stopped (${why}) and was restarted. Try again; if it keeps stopping, reload the page.`,
-  );
+export interface SlotOptions {
+  /** Told after each replacement (what the old worker held is gone). */
+  onRestart?: () => void;
+  /** A one-task worker, named for messages ("The import check"): not replaced when it fails. */
+  task?: string;
 }
 
 export class WorkerSlot<T> {
   private live: Live<T>;
 
-  /** `spawn` makes a worker; `onRestart` is told after each replacement (what the old one held is gone). */
   constructor(
     private readonly spawn: () => Worker,
-    private readonly onRestart: () => void = () => undefined,
+    private readonly options: SlotOptions = {},
   ) {
     this.live = this.start();
   }
@@ -39,7 +41,18 @@ export class WorkerSlot<T> {
     dead.catch(() => undefined);
     const live: Live<T> = { worker, api: Comlink.wrap<T>(worker), dead, kill };
     const failed = (why: string) => () => {
-      if (this.live === live) this.restart(workerStopped(why));
+      if (this.live !== live) return;
+      const { task } = this.options;
+      if (task)
+        live.kill(
+          new Error(`${task} stopped (${why}). Try again; if it keeps stopping, reload the page.`),
+        );
+      else
+        this.restart(
+          new Error(
+            `The generator stopped (${why}) and was restarted. Try again; if it keeps stopping, reload the page.`,
+          ),
+        );
     };
     worker.addEventListener('error', failed('its worker failed'));
     worker.addEventListener('messageerror', failed('a message from its worker could not be read'));
@@ -58,10 +71,10 @@ export class WorkerSlot<T> {
     this.live = this.start();
     old.kill(e);
     old.worker.terminate();
-    this.onRestart();
+    this.options.onRestart?.();
   }
 
-  /** Ends the worker for good (a throwaway one). */
+  /** Ends the worker for good (a one-task one, when its task is done). */
   close(): void {
     this.live.api[Comlink.releaseProxy]();
     this.live.worker.terminate();

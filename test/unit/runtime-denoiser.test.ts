@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateManifest, type ModelManifest } from '../../src/core/manifest.ts';
-import { Denoiser, shortReason, type DenoiserOptions } from '../../src/runtime/denoiser.ts';
-import { RuntimeError } from '../../src/runtime/errors.ts';
+import { Denoiser, type DenoiserOptions } from '../../src/runtime/denoiser.ts';
+import { RuntimeError, shortReason } from '../../src/runtime/errors.ts';
 import type { EngineLoader } from '../../src/runtime/ort.ts';
 import { loseWebGpuAtCall } from '../support/lose-webgpu.ts';
 import { cpuOnly, standInGpu, wasm, withGpu } from '../support/node-engines.ts';
@@ -173,17 +173,6 @@ describe('model I/O is checked against the manifest before the first step', () =
     expect(e.code).toBe('io-mismatch');
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(/Fix "io"\/"image" in model\.json or export the model again/);
-  });
-
-  it('onnxruntime that cannot start is an engine-failed error that does not blame the model', async () => {
-    const broken: EngineLoader = async () => {
-      throw new Error('failed to fetch ort-wasm-simd-threaded.wasm');
-    };
-    const e = await rejection(Denoiser.create(options({ loadEngine: broken })), RuntimeError);
-    expect(e.code).toBe('engine-failed');
-    expect(e.message).toBe(
-      "onnxruntime's WASM runtime could not start here (failed to fetch ort-wasm-simd-threaded.wasm). This is not the model: reload the page; if it persists, close other tabs to free memory, or update the browser.",
-    );
   });
 
   it('a truncated .onnx is an onnx-invalid error', async () => {

@@ -18,6 +18,8 @@ describe('keep both', () => {
     expect(freeId('x', new Set(['y']))).toBe('x');
     expect(freeId('x', new Set(['x']))).toBe('x-2');
     expect(freeId('x', new Set(['x', 'x-2', 'x-3']))).toBe('x-4');
+    const long = 'a'.repeat(200);
+    expect(freeId(long, new Set([long]))).toBe(`${'a'.repeat(198)}-2`);
   });
 
   it('renames the id and marks the name, leaving the rest of model.json alone', () => {

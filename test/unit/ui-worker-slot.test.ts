@@ -49,7 +49,7 @@ function slot() {
       workers.push(w);
       return w as unknown as Worker;
     },
-    () => restarts++,
+    { onRestart: () => restarts++ },
   );
   return { s, workers, restarts: () => restarts };
 }
@@ -78,6 +78,26 @@ describe('WorkerSlot', () => {
     workers[0]!.dispatchEvent(new Event('error'));
     expect(restarts()).toBe(1);
     s.close();
+  });
+
+  it('a one-task worker that fails: its call says which task stopped, and no worker replaces it', async () => {
+    const workers: FakeWorker[] = [];
+    const s = new WorkerSlot<Api>(
+      () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w as unknown as Worker;
+      },
+      { task: 'The import check' },
+    );
+    const pending = s.call((a) => a.never());
+    workers[0]!.dispatchEvent(new Event('messageerror'));
+    await expect(pending).rejects.toThrow(
+      /^The import check stopped \(a message from its worker could not be read\)\. Try again; if it keeps stopping, reload the page\.$/,
+    );
+    expect(workers).toHaveLength(1);
+    s.close();
+    expect(workers[0]!.terminated).toBe(true);
   });
 
   it('restart ends a call that never answers with the given error', async () => {

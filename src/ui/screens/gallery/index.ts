@@ -165,14 +165,24 @@ export function createGalleryScreen(): HTMLElement {
         toast.show(`Could not undo: ${messageOf(e)}`, { alert: true, ms: 10_000 });
         return;
       }
-      const { rows } = e;
-      toast.show(e.message, {
-        alert: true,
-        ms: 60_000,
-        action: rows.length === 1 ? 'Download' : 'Download zip',
-        onAction: () => void saveRows(rows),
-      });
+      offerDownload(e.rows, e.message);
     }
+  }
+
+  /** A toast that holds the rows until it goes; a failed download offers them again. */
+  function offerDownload(rows: GalleryItem[], message: string): void {
+    toast.show(message, {
+      alert: true,
+      ms: 60_000,
+      action: rows.length === 1 ? 'Download' : 'Download zip',
+      onAction: () =>
+        void saveRows(rows).catch((err: unknown) =>
+          offerDownload(
+            rows,
+            `Could not download: ${messageOf(err)}. Try again before this message closes.`,
+          ),
+        ),
+    });
   }
 
   /** Deleted images that could not be put back: one PNG, or a zip of them. */

@@ -131,6 +131,7 @@ export function createGenerateScreen(): HTMLElement {
   async function saved(what: Promise<string>): Promise<void> {
     try {
       progress.announce.textContent = await what;
+      progress.alert('');
     } catch (e) {
       progress.alert(`Could not save: ${messageOf(e)}`);
     }
@@ -145,6 +146,7 @@ export function createGenerateScreen(): HTMLElement {
       const name = `${run.model.id}-reverse-process.gif`;
       download(await encodeGif(r.frames, r.width, r.height, r.count, 'all'), name);
       progress.announce.textContent = `Saved ${name}.`;
+      progress.alert('');
     } catch (e) {
       progress.alert(`Could not save the GIF: ${messageOf(e)}`);
     } finally {

@@ -10,7 +10,7 @@ export interface ProgressView {
   done(count: number, seconds: number): void;
   cancelled(): void;
   failed(message: string): void;
-  /** An error that is not the run's own (a save that failed): shown, the run's status kept. */
+  /** An error that is not the run's own (a save that failed): shown ('' hides it), the run's status kept. */
   alert(message: string): void;
 }
 
@@ -71,12 +71,11 @@ export function createProgress(): ProgressView {
     failed(message) {
       bar.value = 0;
       text.textContent = 'Failed';
-      error.textContent = message;
-      error.hidden = false;
+      this.alert(message);
     },
     alert(message) {
       error.textContent = message;
-      error.hidden = false;
+      error.hidden = message === '';
     },
   };
 }
