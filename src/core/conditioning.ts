@@ -52,14 +52,17 @@ export const simplify = (s: string): string =>
     .replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
- * An id from a display name: "T-shirt/top" → "t-shirt-top". Ids are made of
- * its Latin letters and digits, as recipes already carry them ("Café" →
- * "caf"); a title with none keeps its own script ("Кошка" → "кошка").
+ * An id from a display name: "T-shirt/top" → "t-shirt-top". A title in the
+ * Latin script keeps the ASCII-only id recipes already carry ("Café" →
+ * "caf"); one with letters of another script keeps them ("Кошка 1" →
+ * "кошка-1"), so its digits alone never become the id.
  */
 export function slug(title: string): string {
   const dashed = (s: string, other: RegExp) =>
     s.toLowerCase().replace(other, '-').replace(/^-|-$/g, '');
-  return dashed(title, /[^a-z0-9]+/g) || dashed(title.normalize('NFKC'), /[^\p{L}\p{N}]+/gu);
+  return /(?!\p{Script=Latin})\p{L}/u.test(title)
+    ? dashed(title.normalize('NFKC'), /[^\p{L}\p{N}]+/gu)
+    : dashed(title, /[^a-z0-9]+/g);
 }
 
 /**

@@ -116,11 +116,11 @@ export class Generator {
     load.then(
       () => this.loading === load && (this.loading = undefined),
       (e: unknown) => {
+        // onnxruntime keeps a failed start for its worker's life: the next load, queued or not, gets a fresh worker.
+        if (errorCode(e) === 'engine-failed') this.slot.restart(e as Error);
         if (this.loading !== load) return;
         this.loading = undefined;
         this.loadedKey = undefined;
-        // onnxruntime keeps a failed start for its worker's life: the next load gets a fresh worker.
-        if (errorCode(e) === 'engine-failed') this.slot.restart(e as Error);
       },
     );
     return load;
@@ -131,7 +131,8 @@ export class Generator {
     onProgress: (p: GenerationProgress) => void,
   ): Promise<GenerationResult> {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
-    this.lastStepMs = 0;
+    // Until the first step reports, the measured speed says how long one may take (a guided step is 2 passes).
+    this.lastStepMs = (this.engine?.speed?.msPerImage ?? 0) * 2 * request.count;
     const progress = (p: GenerationProgress) => {
       this.lastStepMs = p.msPerStep;
       onProgress(p);

@@ -175,6 +175,15 @@ describe('model I/O is checked against the manifest before the first step', () =
     expect(e.message).toMatch(/Fix "io"\/"image" in model\.json or export the model again/);
   });
 
+  it('a WASM runtime whose build does not load is engine-failed, not the model', async () => {
+    const broken: EngineLoader = async () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    };
+    const e = await rejection(Denoiser.create(options({ loadEngine: broken })), RuntimeError);
+    expect(e.code).toBe('engine-failed');
+    expect(e.message).toMatch(/^onnxruntime's WASM runtime could not start here \(Failed to fetch dynamically imported module\)\. This is not the model/);
+  });
+
   it('a truncated .onnx is an onnx-invalid error', async () => {
     const e = await rejection(
       Denoiser.create(options({ onnx: onnx.slice(0, onnx.length >> 1) })),

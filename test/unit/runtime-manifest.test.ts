@@ -149,6 +149,8 @@ describe('label groups and ids that recipes and flags can carry', () => {
     expect(findLabel(g, 'СОБАКА')).toBe(1);
     expect(findLabel(g, '猫')).toBe(3);
     expect(findLabel(g, 'cafe')).toBeUndefined();
+    const mixed = validateManifest(withField('conditioning.labels', ['Класс 1', 'Класс 2', ...g.titles.slice(2)]));
+    expect(labelGroups(mixed.conditioning)[0]!.ids.slice(0, 2)).toEqual(['класс-1', 'класс-2']);
   });
 
   it.each([
