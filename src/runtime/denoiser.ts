@@ -134,45 +134,6 @@ export class Denoiser {
     };
   }
 
-  /**
-   * One call at the last timestep with each group's null label and each
-   * group's last label, for an import's check. Creating a session checks
-   * names and shapes but not values: a nullLabel or a label count past the
-   * model's label embedding fails only when the model runs, and would fail
-   * at the first Generate with nothing to say what is wrong.
-   */
-  async trial(): Promise<void> {
-    const m = this.manifest;
-    const groups = labelGroups(m.conditioning);
-    const rows =
-      groups.length === 0
-        ? [null]
-        : [groups.map((g) => g.nullLabel), groups.map((g) => g.ids.length - 1)];
-    const { channels, height, width } = m.image;
-    const x = new Float32Array(channels * height * width);
-    for (const row of rows) {
-      let out: Float32Array;
-      try {
-        out = await this.runOnce(x, m.schedule.trainSteps - 1, row && Int32Array.from(row), 1);
-      } catch (e) {
-        throw new RuntimeError(
-          'io-mismatch',
-          `The model does not run with what model.json says (${shortReason(e)}). ` +
-            (row
-              ? "Check each label group's labels and nullLabel: the model's label input must take every label index up to nullLabel."
-              : 'Check its image size and io names against the model.'),
-          { cause: e },
-        );
-      }
-      const bad = out.find((v) => !Number.isFinite(v));
-      if (bad !== undefined)
-        throw new RuntimeError(
-          'model-output',
-          `The model returned ${bad} on a trial call, so it cannot make images. Export it again, or report it to whoever made it.`,
-        );
-    }
-  }
-
   async release(): Promise<void> {
     await this.queue;
     await this.live.session.release().catch(() => undefined);

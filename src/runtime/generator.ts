@@ -29,6 +29,7 @@ import type { EngineLoader } from './ort.ts';
 import { checkRequest } from './request.ts';
 import { RunClock } from './run-clock.ts';
 import { runSampling } from './sampling.ts';
+import { trialCall } from './trial.ts';
 
 export interface GeneratorPlatform {
   capabilities(): Promise<Capabilities>;
@@ -100,13 +101,13 @@ export class Generator {
    * The whole check of a package a person wants to import, without touching
    * the loaded model: manifest, file size and hash, and a trial session on
    * the CPU that checks the model's inputs and outputs against the manifest
-   * and runs it once with its null and last labels (Denoiser.trial).
+   * and runs it once with its null and last labels (trial.ts).
    */
   async checkPackage(source: PackageSource): Promise<CheckedPackage> {
     const pkg = await readModelPackage(source, this.platform.fetch);
     const trial = await this.open(pkg, 'wasm', () => 1);
     try {
-      await trial.trial();
+      await trialCall(trial);
     } finally {
       await trial.release();
     }
