@@ -21,11 +21,30 @@ export async function saveOne(run: Run, k: number): Promise<string> {
   return file.name;
 }
 
+/**
+ * Zip entry names, each unique: a repeated name gets "-2", "-3"… before its
+ * extension. Gallery rows can share a file name (the same seed run twice),
+ * and a zip keeps only one entry per name.
+ */
+export function uniqueNames(names: string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    const dot = name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    let unique = name;
+    for (let k = 2; taken.has(unique); k++) unique = `${stem}-${k}${ext}`;
+    taken.add(unique);
+    return unique;
+  });
+}
+
 /** Downloads the files as one zip named `name`; PNGs are already compressed, so stored, not deflated again. */
 export async function downloadZip(files: File[], name: string): Promise<void> {
   const { zipSync } = await import('fflate');
   const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
-  for (const f of files) entries[f.name] = [new Uint8Array(await f.arrayBuffer()), { level: 0 }];
+  const names = uniqueNames(files.map((f) => f.name));
+  for (const [k, f] of files.entries())
+    entries[names[k]!] = [new Uint8Array(await f.arrayBuffer()), { level: 0 }];
   download(new Blob([zipSync(entries) as BlobPart], { type: 'application/zip' }), name);
 }
 

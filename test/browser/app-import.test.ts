@@ -221,9 +221,27 @@ describe('importing a model', () => {
       /^legacyImported · 1000 B · cannot be used by this version of the app: model\.json: "conditioning\.labels" must be labels that differ in more than case and punctuation .*\(got "T shirt"\)\. Remove it, then import it again with a corrected model\.json\./,
     );
     expect(await page.getByLabel('Model', { exact: true }).locator('option[value="legacy"]').count()).toBe(0);
+
+    // A remove that fails says so, and the row stays for another try.
+    await page.evaluate(() => {
+      const proto = FileSystemDirectoryHandle.prototype;
+      const real = proto.removeEntry;
+      proto.removeEntry = function () {
+        proto.removeEntry = real;
+        return Promise.reject(new DOMException('The file is in use.', 'NoModificationAllowedError'));
+      };
+    });
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Remove legacy' }).click();
+    const error = page.getByTestId('import-error');
+    await expect.poll(() => error.isVisible()).toBe(true);
+    expect(await error.textContent()).toBe('Could not remove legacy: The file is in use. Try again; if it keeps failing, reload the page.');
+    expect(await row.count()).toBe(1);
+
     page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Remove legacy' }).click();
     await expect.poll(() => row.count()).toBe(0);
+    expect(await error.isVisible()).toBe(false);
     expect(
       await page.evaluate(async () => {
         const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');

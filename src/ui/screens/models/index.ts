@@ -13,7 +13,17 @@ import { createStorage } from './storage.ts';
 
 export function createModelsScreen(): HTMLElement {
   const storage = createStorage();
-  const list = createModelList(() => void storage.measure());
+  const list = createModelList({
+    removed: () => {
+      importError.hidden = true;
+      void storage.measure();
+    },
+    failed: (message) => {
+      importStatus.textContent = '';
+      importError.textContent = message;
+      importError.hidden = false;
+    },
+  });
   const importInput = h('input', {
     id: nextId('import'),
     type: 'file',

@@ -15,36 +15,60 @@ function describe(m: ModelEntry): string {
   return `${origin} · ${formatBytes(m.bytes)} · ${width}×${height}×${channels} · ${labels}`;
 }
 
-/** Removes an imported model; the chosen model falls back to the default (Generate says what changed). */
-async function remove(id: string, name: string): Promise<void> {
-  if (!confirm(`Remove ${name} from this device?`)) return;
-  await (await modelStore()).remove(id);
+/**
+ * Removes an imported model; the chosen model falls back to the default
+ * (Generate says what changed). The list is read again either way, so a
+ * remove that failed part-way shows what is left.
+ */
+async function remove(id: string, name: string): Promise<boolean> {
+  if (!confirm(`Remove ${name} from this device?`)) return false;
+  try {
+    await (await modelStore()).remove(id);
+  } finally {
+    await refreshCatalog();
+  }
   if (settings.get().modelId === id) settings.set({ modelId: catalog().defaultId });
-  await refreshCatalog();
+  return true;
 }
 
-function removeButton(id: string, name: string, onRemoved: () => void): HTMLElement {
-  return h(
-    'button',
-    {
-      type: 'button',
-      class: 'button danger-outline',
-      'aria-label': `Remove ${name}`,
-      onclick: () => void remove(id, name).then(onRemoved),
-    },
-    'Remove',
-  );
+export interface ModelListEvents {
+  /** A model was removed (storage use changed). */
+  removed(): void;
+  /** A remove failed; the message says which model and why. */
+  failed(message: string): void;
 }
 
-export function createModelList(onRemoved: () => void): { root: HTMLElement; render(): void } {
+export function createModelList(on: ModelListEvents): { root: HTMLElement; render(): void } {
   const root = h('ul', {
     class: 'model-list',
     'aria-label': 'Models on this device',
     'data-testid': 'model-list',
   });
 
+  function removeButton(id: string, name: string): HTMLElement {
+    const click = async () => {
+      try {
+        if (await remove(id, name)) on.removed();
+      } catch (e) {
+        on.failed(
+          `Could not remove ${name}: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')}. Try again; if it keeps failing, reload the page.`,
+        );
+      }
+    };
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'button danger-outline',
+        'aria-label': `Remove ${name}`,
+        onclick: () => void click(),
+      },
+      'Remove',
+    );
+  }
+
   function row(m: ModelEntry): HTMLElement {
-    const button = m.origin === 'imported' ? removeButton(m.id, m.name, onRemoved) : null;
+    const button = m.origin === 'imported' ? removeButton(m.id, m.name) : null;
     const text = h(
       'div',
       { class: 'model-text' },
@@ -69,7 +93,7 @@ export function createModelList(onRemoved: () => void): { root: HTMLElement; ren
       'li',
       { class: 'model', dataset: { id: u.id } },
       text,
-      removeButton(u.id, u.id, onRemoved),
+      removeButton(u.id, u.id),
     );
   }
 
