@@ -89,12 +89,7 @@ export function createModelList(on: ModelListEvents): { root: HTMLElement; rende
         `Imported · ${formatBytes(u.bytes)} · cannot be used by this version of the app: ${u.reason.replace(/\.?$/, '.')} Remove it, then import it again with a corrected model.json.`,
       ),
     );
-    return h(
-      'li',
-      { class: 'model', dataset: { id: u.id } },
-      text,
-      removeButton(u.id, u.id),
-    );
+    return h('li', { class: 'model', dataset: { id: u.id } }, text, removeButton(u.id, u.id));
   }
 
   function render(): void {
