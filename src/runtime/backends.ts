@@ -123,7 +123,7 @@ export interface WebGpuProbe {
 /** Whether WebGPU can be used here, and whether its adapter is a software fallback. */
 export async function probeWebGpu(nav: { gpu?: unknown } | undefined): Promise<WebGpuProbe> {
   const gpu = nav?.gpu as GpuLike | undefined;
-  if (!gpu) return { unavailable: 'no navigator.gpu (this browser or context has no WebGPU)' };
+  if (!gpu) return { unavailable: 'this browser has no WebGPU' };
   let adapter;
   try {
     adapter = await gpu.requestAdapter();

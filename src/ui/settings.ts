@@ -43,7 +43,7 @@ export const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = SAMPLERS
   label: s.label,
 }));
 export const BACKENDS: { value: BackendChoice; label: string }[] = [
-  { value: 'auto', label: 'Automatic (GPU if it has one, else CPU)' },
+  { value: 'auto', label: 'Automatic' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'wasm', label: 'CPU (WASM)' },
 ];
