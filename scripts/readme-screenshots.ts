@@ -64,10 +64,15 @@ try {
 
   await page.getByTestId('gallery-toast').evaluate((e) => ((e as HTMLElement).hidden = true));
   await page.getByTestId('tab-models').click();
-  await page.getByTestId('storage').filter({ hasText: /^Using/ }).waitFor();
+  await page
+    .getByTestId('storage')
+    .filter({ hasText: /^Using/ })
+    .waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'models');
-  console.log(`wrote generate-result, explore, gallery, gallery-detail, recipe-restored and models in ${OUT}`);
+  console.log(
+    `wrote generate-result, explore, gallery, gallery-detail, recipe-restored and models in ${OUT}`,
+  );
 } finally {
   await browser.close();
   await server.close();
