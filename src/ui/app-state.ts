@@ -14,7 +14,7 @@ import type {
 import type { RunPlan } from './plans.ts';
 import { findModel, type ModelEntry } from './catalog.ts';
 import { RuntimeError } from '../runtime/errors.ts';
-import { abortError } from './errors.ts';
+import { abortError, errorKind } from './errors.ts';
 import { Generator, type Engine } from './generator.ts';
 import { interpolationNoise } from './kernels.ts';
 import { settings } from './settings.ts';
@@ -132,6 +132,8 @@ export class AppState {
           () => undefined,
         );
     } catch (e) {
+      // A load Cancel found hung was ended (generator.ts): load it again, afresh.
+      if (errorKind(e) === 'cancelled') return this.prepare();
       if (this.model()?.id === model.id)
         this.emit('load', {
           state: 'failed',

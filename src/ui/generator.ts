@@ -160,17 +160,21 @@ export class Generator {
   /**
    * Stops the run within a step. A run still going after the grace period
    * (CANCEL_GRACE_MS, or 5 of its steps when they are slower) is stopped by
-   * replacing its worker.
+   * replacing its worker. Cancel while the model loads leaves the load
+   * going, for the next run; one still going after CANCEL_GRACE_MS is taken
+   * as hung, and its worker is replaced too, so the next load starts afresh
+   * instead of joining it. (No load is timed out unless a person cancelled:
+   * a large model on a slow device can take minutes.)
    */
   cancel(): void {
     void this.slot.call((api) => api.cancel()).catch(() => undefined);
-    const run = this.running;
-    if (!run) return;
-    const grace = Math.max(CANCEL_GRACE_MS, 5 * this.lastStepMs);
+    const pending = this.running ?? this.loading;
+    if (!pending) return;
+    const grace = this.running ? Math.max(CANCEL_GRACE_MS, 5 * this.lastStepMs) : CANCEL_GRACE_MS;
     const timer = setTimeout(() => {
-      if (this.running === run) this.slot.restart(abortError());
+      if (this.running === pending || this.loading === pending) this.slot.restart(abortError());
     }, grace);
-    void run.catch(() => undefined).finally(() => clearTimeout(timer));
+    void pending.catch(() => undefined).finally(() => clearTimeout(timer));
   }
 }
 

@@ -3,13 +3,15 @@
  * Generate run puts the previous result back as it was, and while Generate
  * runs, Explore's "Denoise from here" waits (disabled, with the reason)
  * instead of turning into a Cancel that would stop the other screen's run.
- * A double-click starts one run, and a worker stuck in a call is replaced on Cancel.
+ * A double-click starts one run, and a worker stuck in a call, or in a model
+ * load, is replaced on Cancel.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   foreignRequests,
   generate,
+  pickEmojiRun,
   screenshot,
   smallRun,
   useApp,
@@ -190,5 +192,29 @@ describe('runs belong to the screen that started them', () => {
     await expect.poll(() => progressText(page), { timeout: 30_000 }).toBe('Cancelled');
     await page.getByLabel('Steps', { exact: true }).fill('3');
     expect(await generate(page)).toMatch(/^Done: 4 images/);
+  }, 300_000);
+
+  it('a model load that hangs: Cancel ends the run at once, and the model loads again on a fresh worker', async () => {
+    const { page } = app.browser;
+    const status = page.getByTestId('backend-status');
+    const worker = page.workers().filter((w) => w.url().includes('generator.worker')).at(-1);
+    // Stuck for longer than this test may run: only a fresh worker gets past it.
+    await worker!.evaluate(() => {
+      setTimeout(() => {
+        const end = Date.now() + 600_000;
+        while (Date.now() < end);
+      });
+    });
+    await page.getByLabel('Model', { exact: true }).selectOption('emoji-32');
+    await expect.poll(() => status.textContent()).toMatch(/^Loading Emoji/);
+    const button = page.getByTestId('generate');
+    await button.click();
+    await expect.poll(() => button.textContent()).toBe('Cancel');
+    await button.click();
+    await expect.poll(() => progressText(page), { timeout: 5_000 }).toBe('Cancelled');
+    // After Cancel's grace period the stuck worker is replaced and the load starts again.
+    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/^Backend: /);
+    await pickEmojiRun(page, 'emoji-32', 3, 1);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
   }, 300_000);
 });
