@@ -24,10 +24,12 @@ async function remove(id: string, name: string): Promise<boolean> {
   if (!confirm(`Remove ${name} from this device?`)) return false;
   try {
     await (await modelStore()).remove(id);
-  } finally {
-    await refreshCatalog();
+  } catch (e) {
+    await refreshCatalog().catch(() => undefined);
+    throw e;
   }
   if (settings.get().modelId === id) settings.set({ modelId: catalog().defaultId });
+  await refreshCatalog();
   return true;
 }
 
