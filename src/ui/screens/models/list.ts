@@ -2,6 +2,7 @@
 import { catalog, refreshCatalog, type ModelEntry, type UnusableModel } from '../../catalog.ts';
 import { groupsOf } from '../../conditioning.ts';
 import { formatBytes, h } from '../../dom.ts';
+import { messageOf } from '../../errors.ts';
 import { modelStore } from '../../model-store.ts';
 import { settings } from '../../settings.ts';
 
@@ -53,7 +54,7 @@ export function createModelList(on: ModelListEvents): { root: HTMLElement; rende
         if (await remove(id, name)) on.removed();
       } catch (e) {
         on.failed(
-          `Could not remove ${name}: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')}. Try again; if it keeps failing, reload the page.`,
+          `Could not remove ${name}: ${messageOf(e).replace(/\.$/, '')}. Try again; if it keeps failing, reload the page.`,
         );
       }
     };
