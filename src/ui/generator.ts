@@ -133,13 +133,20 @@ export class Generator {
     const req = request.noise ? Comlink.transfer(request, [request.noise.buffer]) : request;
     // Until the first step reports, the measured speed says how long one may take (a guided step is 2 passes).
     this.lastStepMs = (this.engine?.speed?.msPerImage ?? 0) * 2 * request.count;
+    // A dead or replaced worker's last reports can still be queued when its run has already
+    // failed or been cancelled: they must not draw a step over the screen's final status.
+    let open = true;
     const progress = (p: GenerationProgress) => {
+      if (!open) return;
       this.lastStepMs = p.msPerStep;
       onProgress(p);
     };
     const run = this.slot.call((api) => api.generate(req, Comlink.proxy(progress)));
     this.running = run;
-    const result = await run.finally(() => this.running === run && (this.running = undefined));
+    const result = await run.finally(() => {
+      open = false;
+      if (this.running === run) this.running = undefined;
+    });
     if (this.engine) {
       // A run that moved to another backend (a WebGPU fallback) keeps no speed from the old one.
       const same = result.backend.backend === this.engine.report.backend;

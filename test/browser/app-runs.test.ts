@@ -4,7 +4,7 @@
  * runs, Explore's "Denoise from here" waits (disabled, with the reason)
  * instead of turning into a Cancel that would stop the other screen's run.
  * A double-click starts one run, and a worker stuck in a call, or in a model
- * load, is replaced on Cancel.
+ * load, is replaced on Cancel; one that crashes is replaced at once.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -15,6 +15,7 @@ import {
   screenshot,
   smallRun,
   useApp,
+  waitForRunEnd,
 } from './app-helpers.ts';
 
 /** Every result cell: its label, whether it can be opened, and a checksum of its pixels. */
@@ -81,7 +82,10 @@ describe('runs belong to the screen that started them', () => {
     // A double-click on Generate starts one run; its second click does not cancel it.
     await page.getByTestId('generate').dblclick();
     await page.waitForFunction(
-      () => /^(Step \d|Cancelled)/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''),
+      () =>
+        /^(Step \d|Cancelled)/.test(
+          document.querySelector('[data-testid="progress-text"]')?.textContent ?? '',
+        ),
       undefined,
       { timeout: 120_000, polling: 100 },
     );
@@ -197,7 +201,10 @@ describe('runs belong to the screen that started them', () => {
   it('a model load that hangs: Cancel ends the run at once, and the model loads again on a fresh worker', async () => {
     const { page } = app.browser;
     const status = page.getByTestId('backend-status');
-    const worker = page.workers().filter((w) => w.url().includes('generator.worker')).at(-1);
+    const worker = page
+      .workers()
+      .filter((w) => w.url().includes('generator.worker'))
+      .at(-1);
     // Stuck for longer than this test may run: only a fresh worker gets past it.
     await worker!.evaluate(() => {
       setTimeout(() => {
@@ -215,6 +222,31 @@ describe('runs belong to the screen that started them', () => {
     // After Cancel's grace period the stuck worker is replaced and the load starts again.
     await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/^Backend: /);
     await pickEmojiRun(page, 'emoji-32', 3, 1);
+    expect(await generate(page)).toMatch(/^Done: 1 image/);
+  }, 300_000);
+
+  it('a generator worker that crashes mid-run: the run fails and says so, and the next run works on a fresh worker', async () => {
+    const { page } = app.browser;
+    await pickEmojiRun(page, 'emoji-32', 400, 1);
+    await startLongRun(page, 5);
+    const worker = page
+      .workers()
+      .filter((w) => w.url().includes('generator.worker'))
+      .at(-1);
+    const ended = new Promise((done) => worker!.once('close', done));
+    // An uncaught error reaches the page as the Worker's error event, as a crash inside onnxruntime would.
+    await worker!.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('crashed on purpose');
+      });
+    });
+    await waitForRunEnd(page, /^(Done|Failed|Cancelled)/);
+    expect(await progressText(page)).toMatch(/^Failed/);
+    expect(await page.getByTestId('generate-error').textContent()).toMatch(
+      /^Generation failed: The generator stopped \(its worker failed\) and was restarted\. Try again/,
+    );
+    await page.getByLabel('Steps', { exact: true }).fill('3');
+    await ended; // the crashed worker was terminated, not left running beside the new one
     expect(await generate(page)).toMatch(/^Done: 1 image/);
   }, 300_000);
 });
