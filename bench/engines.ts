@@ -167,8 +167,8 @@ export function browserEngine(provider: 'wasm' | 'webgpu', threads: number): Eng
 
 /** Checkpoints of the built-in models' exact weights, where one is in the tree (runs/ is not committed). */
 export const CHECKPOINTS: Record<string, string> = {
-  // The shipped emoji-32 (16,000 steps) matches test/fixtures/emoji-32-parity.json exactly from this checkpoint.
-  'emoji-32': 'runs/emoji-cpu-ft/checkpoint.pt',
+  // The shipped emoji-32 (1×1-merge shape, 20,000 steps) matches test/fixtures/emoji-32-parity.json exactly from this checkpoint.
+  'emoji-32': 'runs/emoji-1x1/checkpoint.pt',
 };
 
 export function torchEngine(threads: number): EngineKind {
